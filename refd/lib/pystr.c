@@ -1,0 +1,128 @@
+/* pystr.c — Python-compatible repr() and int() (see pystr.h). */
+#include "pystr.h"
+#include "buf.h"
+#include "mem.h"
+
+#include <limits.h>
+#include <string.h>
+
+bool py_isspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+	    || c == 0x1c || c == 0x1d || c == 0x1e || c == 0x1f;
+}
+
+/* Decode one UTF-8 sequence; returns its length or 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (s[0] < 0x80) { *cp = s[0]; return 1; }
+	size_t len;
+	unsigned c, min;
+	if ((s[0] & 0xe0) == 0xc0) { len = 2; c = s[0] & 0x1f; min = 0x80; }
+	else if ((s[0] & 0xf0) == 0xe0) { len = 3; c = s[0] & 0x0f; min = 0x800; }
+	else if ((s[0] & 0xf8) == 0xf0) { len = 4; c = s[0] & 0x07; min = 0x10000; }
+	else return 0;
+	if (len > n) return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
+	*cp = c;
+	return len;
+}
+
+/* Python's str.isprintable() for the code points a config is likely to hold:
+ * controls, the Latin-1 gap, soft hyphen and the line/paragraph separators
+ * are not printable; everything else is taken as printable. */
+static bool py_printable(unsigned cp)
+{
+	if (cp < 0x20 || cp == 0x7f) return false;
+	if (cp >= 0x80 && cp <= 0xa0) return false;
+	if (cp == 0xad) return false;
+	if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x200b && cp <= 0x200f)) return false;
+	if (cp == 0xfeff) return false;
+	return true;
+}
+
+void py_repr(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool has_sq = memchr(s, '\'', n) != NULL;
+	bool has_dq = memchr(s, '"', n) != NULL;
+	char q = (has_sq && !has_dq) ? '"' : '\'';
+	buf_putc(out, q);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = utf8_decode(u + i, n - i, &cp);
+		if (len == 0) {            /* not text: show the byte */
+			buf_printf(out, "\\x%02x", u[i]);
+			i++;
+			continue;
+		}
+		if (cp == (unsigned char)q || cp == '\\') {
+			buf_putc(out, '\\');
+			buf_putc(out, (char)cp);
+		} else if (cp == '\n') buf_puts(out, "\\n");
+		else if (cp == '\r') buf_puts(out, "\\r");
+		else if (cp == '\t') buf_puts(out, "\\t");
+		else if (!py_printable(cp)) {
+			if (cp < 0x100) buf_printf(out, "\\x%02x", cp);
+			else if (cp < 0x10000) buf_printf(out, "\\u%04x", cp);
+			else buf_printf(out, "\\U%08x", cp);
+		} else {
+			buf_append(out, s + i, len);
+		}
+		i += len;
+	}
+	buf_putc(out, q);
+}
+
+char *py_repr_str(const char *s)
+{
+	struct buf b = BUF_INIT;
+	py_repr(&b, s, strlen(s));
+	return buf_steal(&b);
+}
+
+int py_int(const char *s, long long *out)
+{
+	const char *p = s;
+	while (*p && py_isspace((unsigned char)*p)) p++;
+	bool neg = false;
+	if (*p == '+' || *p == '-') neg = (*p++ == '-');
+	if (*p < '0' || *p > '9') return -1;
+	unsigned long long v = 0;
+	bool overflow = false;
+	const unsigned long long lim = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
+	while (1) {
+		if (*p >= '0' && *p <= '9') {
+			unsigned d = (unsigned)(*p - '0');
+			if (v > (lim - d) / 10) overflow = true;
+			else v = v * 10 + d;
+			p++;
+		} else if (*p == '_' && p[1] >= '0' && p[1] <= '9') {
+			p++;
+		} else break;
+	}
+	while (*p && py_isspace((unsigned char)*p)) p++;
+	if (*p) return -1;
+	if (overflow) return -2;
+	if (neg) *out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v;
+	else *out = (long long)v;
+	return 0;
+}
+
+void py_int_error(struct buf *out, const char *s)
+{
+	buf_puts(out, "invalid literal for int() with base 10: ");
+	py_repr(out, s, strlen(s));
+}
+
+char *py_strip(const char *s)
+{
+	while (*s && py_isspace((unsigned char)*s)) s++;
+	size_t n = strlen(s);
+	while (n && py_isspace((unsigned char)s[n - 1])) n--;
+	return xstrndup(s, n);
+}

@@ -1,0 +1,1 @@
+set(MODULE_SOURCES mem.c buf.c pystr.c signames.c)

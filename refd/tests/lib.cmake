@@ -1,0 +1,1 @@
+refd_unit_test(test_lib test_lib.c)
