@@ -1,0 +1,1 @@
+set(MODULE_SOURCES request.c auth.c conn.c server.c)

@@ -1,0 +1,1 @@
+refd_unit_test(test_http test_http.c)
