@@ -1,1 +1,1 @@
-set(MODULE_SOURCES mem.c buf.c pystr.c signames.c)
+set(MODULE_SOURCES mem.c buf.c pystr.c signames.c unicode.c strmap.c)
