@@ -203,24 +203,31 @@ static const char *env_get(char **env, const char *name)
 
 /* ---- files ---------------------------------------------------------------- */
 
-/* A file's text must be UTF-8 without NUL bytes (supervisord fails on
- * undecodable files with a traceback; NUL bytes cannot be meant). */
-static char *check_text(const char *path, const char *data, size_t len)
+/* NUL bytes cannot be meant in a text file; refd refuses them (Python
+ * would read them as characters). */
+static char *check_nul(const char *path, const char *data, size_t len)
 {
-	size_t bad = len;
 	const char *nul = memchr(data, '\0', len);
-	size_t at_nul = nul ? (size_t)(nul - data) : len;
-	if (u8_valid(data, len, &bad)) bad = len;
-	size_t at = at_nul < bad ? at_nul : bad;
-	if (at == len) return NULL;
+	if (!nul) return NULL;
 	int line = 1;
-	for (size_t i = 0; i < at; i++) {
-		if (data[i] == '\n') line++;
-		else if (data[i] == '\r' && !(i + 1 < len && data[i + 1] == '\n')) line++;
+	for (const char *p = data; p < nul; p++) {
+		if (*p == '\n') line++;
+		else if (*p == '\r' && !(p + 1 < data + len && p[1] == '\n')) line++;
 	}
-	if (at == at_nul)
-		return xasprintf("could not read config file %s: NUL byte on line %d", path, line);
-	return xasprintf("could not read config file %s: not UTF-8 text (line %d)", path, line);
+	return xasprintf("could not read config file %s: NUL byte on line %d", path, line);
+}
+
+/* The end of the last line that ends within data[0..avail): Python hands
+ * out a line only once its end has been decoded (a final '\r' waits for
+ * the next character, which might be '\n'). */
+static size_t complete_lines(const char *data, size_t avail)
+{
+	size_t end = 0;
+	for (size_t i = 0; i < avail; i++) {
+		if (data[i] == '\n') end = i + 1;
+		else if (data[i] == '\r' && i + 1 < avail) end = data[i + 1] == '\n' ? (i++, i + 1) : i + 1;
+	}
+	return end;
 }
 
 static void syntax_error(struct ld *ld, const char *file, struct ini_err *ie)
@@ -246,13 +253,39 @@ static void syntax_error(struct ld *ld, const char *file, struct ini_err *ie)
  * the error. */
 static int parse_text(struct ld *ld, const char *file, const char *data, size_t len)
 {
-	char *bad = check_text(file, data, len);
+	char *bad = check_nul(file, data, len);
 	if (bad) {
-		ld_error_at(ld, bad, file, 0, NULL, NULL, "");
-		/* the detail names the file; the message already does */
-		struct conf_error *e = &ld->errs->v[ld->errs->n - 1];
-		free(e->detail);
-		e->detail = xasprintf("%s: refd reads configuration files as UTF-8 text", file);
+		char *d = xasprintf("%s: refd does not read NUL bytes in configuration files", file);
+		ld_error_at(ld, bad, file, 0, NULL, NULL, d);
+		free(d);
+		free(bad);
+		return -1;
+	}
+	size_t avail;
+	if (u8_python_decode_error(data, len, &bad, &avail)) {
+		/* supervisord reads the file as UTF-8; a line without a section
+		 * header that was read before the undecodable bytes wins */
+		struct ini tmp;
+		struct ini_err ie;
+		ini_init(&tmp);
+		size_t upto = complete_lines(data, avail);
+		int r = ini_read(&tmp, file, data, upto, &ie);
+		ini_free(&tmp);
+		if (r != 0 && strncmp(ie.message, "File contains no section headers.", 33) == 0) {
+			syntax_error(ld, file, &ie);
+		} else {
+			size_t at = 0;
+			u8_valid(data, len, &at);
+			int line = 1;
+			for (size_t i = 0; i < at; i++) {
+				if (data[i] == '\n') line++;
+				else if (data[i] == '\r' && !(i + 1 < len && data[i + 1] == '\n')) line++;
+			}
+			char *d = xasprintf("%s:%d: the file is not UTF-8 text", file, line);
+			ld_error_at(ld, bad, file, 0, NULL, NULL, d);
+			free(d);
+		}
+		if (r != 0) ini_err_free(&ie);
 		free(bad);
 		return -1;
 	}

@@ -172,7 +172,54 @@ static size_t word_len(const char *p)
 	return i;
 }
 
-static int parse_entry_point(const char *spec, char **module, char **attr)
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* pkg_resources checks "[extras]" as the extras of a requirement "x[...]":
+ * identifiers separated by commas. When they are not, it fails with
+ * pyparsing's message at the place it stopped. */
+static bool bad_extras(const char *ex, char **err)
+{
+	size_t n = strlen(ex), i = 1;
+	size_t ok_end = 0;           /* offset in ex after a valid group */
+	while (i < n && uc_space_at(ex + i, n - i)) i += uc_space_at(ex + i, n - i);
+	bool valid = true, first = true;
+	for (;;) {
+		if (i < n && ex[i] == ']') { ok_end = i + 1; break; }
+		if (!first) {
+			if (i >= n || ex[i] != ',') { valid = false; break; }
+			i++;
+			while (i < n && uc_space_at(ex + i, n - i)) i += uc_space_at(ex + i, n - i);
+		}
+		if (i >= n || !alnum(ex[i])) { valid = false; break; }
+		size_t j = i;
+		while (j < n && (alnum(ex[j]) || ex[j] == '.' || ex[j] == '_' || ex[j] == '-')) j++;
+		while (j > i + 1 && !alnum(ex[j - 1])) j--;
+		i = j;
+		while (i < n && uc_space_at(ex + i, n - i)) i += uc_space_at(ex + i, n - i);
+		first = false;
+	}
+	size_t loc = valid ? ok_end : 0;
+	while (loc < n && uc_space_at(ex + loc, n - loc)) loc += uc_space_at(ex + loc, n - loc);
+	if (loc >= n) return false;
+	/* Parse error at "<repr of 8 characters>": Expected string_end */
+	size_t e = loc;
+	for (int k = 0; k < 8 && e < n; k++) {
+		uint32_t cp;
+		size_t l = u8_decode(ex + e, n - e, &cp);
+		e += l ? l : 1;
+	}
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "Parse error at \"");
+	py_repr(&b, ex + loc, e - loc);
+	buf_puts(&b, "\": Expected string_end");
+	*err = buf_steal(&b);
+	return true;
+}
+
+static int parse_entry_point(const char *spec, char **module, char **attr, char **extras_err)
 {
 	const char *p = spec;
 	size_t n = strlen(p);
@@ -198,9 +245,18 @@ static int parse_entry_point(const char *spec, char **module, char **attr)
 	if (*p == '[') {
 		const char *close = memrchr(p, ']', n);
 		if (!close) goto bad;
+		char *ex = xstrndup(p, (size_t)(close - p) + 1);
 		p = close + 1;
 		n = strlen(p);
 		uc_lstrip(&p, &n);
+		if (!*p && bad_extras(ex, extras_err)) {
+			free(ex);
+			free(*module);
+			free(*attr);
+			*module = *attr = NULL;
+			return -2;
+		}
+		free(ex);
 	}
 	if (*p) goto bad;
 	return 0;
@@ -217,7 +273,9 @@ static int resolve_spec(const char *spec, const char *section, const char *const
                         size_t nknown, char **err)
 {
 	char *module, *attr;
-	if (parse_entry_point(spec, &module, &attr) != 0) {
+	int pe = parse_entry_point(spec, &module, &attr, err);
+	if (pe == -2) return -1;
+	if (pe != 0) {
 		struct buf b = BUF_INIT;
 		char *x = xasprintf("x=%s", spec);
 		buf_puts(&b, "(\"EntryPoint must be in 'name=module:attrs [extras]' format\", ");
@@ -688,9 +746,9 @@ static int build_rpcinterfaces(struct ld *ld)
 				free(x);
 			}
 			if (err) {
+				rd_fail(&rd, err, names[k]);
 				free(names);
 				free(whitelist);
-				rd_fail(&rd, err, names[k]);
 				free(err);
 				free(spec);
 				ret = -1;
@@ -1257,6 +1315,7 @@ static int build_groups(struct ld *ld)
 		struct ini_sect *s = ini->v[i];
 		if (strncmp(s->name, "group:", 6) != 0) continue;
 		struct sview v = { s, NULL, s->name, s->file };
+		memset(&gv, 0, sizeof gv);
 		char *gname = NULL;
 		struct conf_group *g = NULL;
 		if (conf_v_name(s->name + 6, &gname, &err) != 0) {
@@ -1318,6 +1377,7 @@ gfail:
 		struct ini_sect *s = ini->v[i];
 		if (strncmp(s->name, "program:", 8) != 0 || strmap_get(&exclude, s->name)) continue;
 		struct sview v = { s, NULL, s->name, s->file };
+		memset(&gv, 0, sizeof gv);
 		char *pname = NULL;
 		if (conf_v_name(s->name + 8, &pname, &err) != 0) {
 			ld_error(ld, err, &v, NULL);
@@ -1349,6 +1409,7 @@ pfail:
 		if (strncmp(s->name, "eventlistener:", 14) != 0) continue;
 		struct sview v = { s, NULL, s->name, s->file };
 		const char *pool = s->name + 14;
+		memset(&gv, 0, sizeof gv);
 		if (group_vals(ld, &v, pool_tab, NELEM(pool_tab), &gv, nm, &rd, NULL) != 0) goto lfail;
 		struct conf_proc **procs;
 		size_t np;
@@ -1373,6 +1434,7 @@ lfail:
 		struct ini_sect *s = ini->v[i];
 		if (strncmp(s->name, "fcgi-program:", 13) != 0 || strmap_get(&exclude, s->name)) continue;
 		struct sview v = { s, NULL, s->name, s->file };
+		memset(&gv, 0, sizeof gv);
 		char *pname = NULL;
 		struct conf_group *g = NULL;
 		if (conf_v_name(s->name + 13, &pname, &err) != 0) {

@@ -89,6 +89,106 @@ size_t u8_count(const char *s, size_t n)
 	return count;
 }
 
+static bool cont(unsigned char c)
+{
+	return c >= 0x80 && c <= 0xbf;
+}
+
+/* One call of CPython's UTF-8 decoder (stringlib utf8_decode) on s[0..n).
+ * Returns 0 and *used (bytes of whole characters; without final, a valid
+ * incomplete tail is left over), or -1 with the error span. */
+static int utf8_step(const unsigned char *s, size_t n, bool final, size_t *used,
+                     size_t *pos, size_t *errlen, const char **reason)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t left = n - i;
+		int bad = 0;             /* 1 = invalid start, 2..4 = continuation 1..3 */
+		bool incomplete = false;
+		if (c < 0x80) { i++; continue; }
+		if (c < 0xc2) bad = 1;
+		else if (c < 0xe0) {
+			if (left < 2) incomplete = true;
+			else if (!cont(s[i + 1])) bad = 2;
+			else { i += 2; continue; }
+		} else if (c < 0xf0) {
+			if (left < 3) {
+				if (left >= 2) {
+					unsigned char c2 = s[i + 1];
+					if (!cont(c2) || (c2 < 0xa0 ? c == 0xe0 : c == 0xed)) {
+						/* a truncated surrogate waits for more data */
+						if (!final && c == 0xed && left == 2 && c2 >= 0xa0 && c2 <= 0xbf) incomplete = true;
+						else bad = 2;
+					} else incomplete = true;
+				} else incomplete = true;
+			} else {
+				unsigned char c2 = s[i + 1], c3 = s[i + 2];
+				if (!cont(c2) || (c == 0xe0 && c2 < 0xa0) || (c == 0xed && c2 >= 0xa0)) bad = 2;
+				else if (!cont(c3)) bad = 3;
+				else { i += 3; continue; }
+			}
+		} else if (c < 0xf5) {
+			if (left < 4) {
+				if (left >= 2) {
+					unsigned char c2 = s[i + 1];
+					if (!cont(c2) || (c2 < 0x90 ? c == 0xf0 : c == 0xf4)) bad = 2;
+					else if (left >= 3 && !cont(s[i + 2])) bad = 3;
+					else incomplete = true;
+				} else incomplete = true;
+			} else {
+				unsigned char c2 = s[i + 1], c3 = s[i + 2], c4 = s[i + 3];
+				if (!cont(c2) || (c == 0xf0 && c2 < 0x90) || (c == 0xf4 && c2 >= 0x90)) bad = 2;
+				else if (!cont(c3)) bad = 3;
+				else if (!cont(c4)) bad = 4;
+				else { i += 4; continue; }
+			}
+		} else bad = 1;
+		if (incomplete) {
+			if (!final) break;
+			*pos = i;
+			*errlen = n - i;
+			*reason = "unexpected end of data";
+			return -1;
+		}
+		*pos = i;
+		*errlen = bad == 1 ? 1 : (size_t)bad - 1;
+		*reason = bad == 1 ? "invalid start byte" : "invalid continuation byte";
+		return -1;
+	}
+	*used = i;
+	return 0;
+}
+
+bool u8_python_decode_error(const char *str, size_t n, char **msg, size_t *avail)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	enum { CHUNK = 8192 };
+	unsigned char data[CHUNK + 4];
+	size_t npend = 0, off = 0;       /* bytes of the file read so far */
+	for (;;) {
+		size_t take = n - off < CHUNK ? n - off : CHUNK;
+		bool final = take == 0;
+		memcpy(data + npend, s + off, take);
+		size_t dn = npend + take, used, pos, errlen;
+		const char *reason;
+		if (utf8_step(data, dn, final, &used, &pos, &errlen, &reason) != 0) {
+			if (errlen == 1)
+				*msg = xasprintf("'utf-8' codec can't decode byte 0x%02x in position %zu: %s",
+				                 data[pos], pos, reason);
+			else
+				*msg = xasprintf("'utf-8' codec can't decode bytes in position %zu-%zu: %s",
+				                 pos, pos + errlen - 1, reason);
+			*avail = off - npend;
+			return true;
+		}
+		if (final) return false;
+		npend = dn - used;
+		memmove(data, data + used, npend);
+		off += take;
+	}
+}
+
 bool uc_isspace(uint32_t cp)
 {
 	if (cp < 0x80) return (cp >= 9 && cp <= 13) || (cp >= 0x1c && cp <= 0x20);

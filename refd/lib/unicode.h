@@ -25,6 +25,15 @@ bool u8_valid(const char *s, size_t n, size_t *bad);
 /* Number of characters (code points) in s[0..n); an invalid byte counts as one. */
 size_t u8_count(const char *s, size_t n);
 
+/* Where Python fails to read s[0..n) as a UTF-8 text file: CPython's
+ * incremental decoder fed the file in 8192-byte chunks, as a text-mode
+ * file object reads it. Returns false when the bytes decode; else true,
+ * *msg = the UnicodeDecodeError text ("'utf-8' codec can't decode byte 0xe9
+ * in position 12: invalid continuation byte", malloc'd) and *avail = how
+ * many bytes had been decoded before the failing read (lines that end
+ * before it were parsed first). */
+bool u8_python_decode_error(const char *s, size_t n, char **msg, size_t *avail);
+
 bool uc_isspace(uint32_t cp);      /* str.isspace() */
 bool uc_isprintable(uint32_t cp);  /* str.isprintable() */
 int uc_decimal(uint32_t cp);       /* unicodedata.decimal(), -1 when none */

@@ -6,7 +6,9 @@ supervisor.options.ServerOptions (Debian's supervisord 4.2.5, through
 realize(['-c', file]) -- nothing is started, no socket is bound) and with
 refd's conf-dump, and compare: both accept and print the same summary, or
 both reject with the same message. A config may name extra command-line
-options in a first line "; args: -u nobody".
+options in a first line "; args: -u nobody". A config whose first line is
+"; differs: <why>" is one of refd's deliberate differences (docs/compat.md):
+supervisord must accept it and refd must reject it.
 
 supervisor_twiddler is not packaged for Debian; a stub module with its two
 entry points stands in for it, so configs that name them resolve as they
@@ -74,7 +76,7 @@ def summary(o):
     sd = o.configroot.supervisord
     out.append('supervisord logfile=%r pidfile=%r logfile_maxbytes=%d logfile_backups=%d '
                'loglevel=%d umask=%o' % (o.logfile, o.pidfile, o.logfile_maxbytes,
-                                         o.logfile_backups, o.loglevel, o.umask))
+                                         o.logfile_backups, o.loglevel, o.umask & 0o777))
     out.append('supervisord nodaemon=%s silent=%s minfds=%d minprocs=%d nocleanup=%s strip_ansi=%s'
                % (b(o.nodaemon), b(o.silent), o.minfds, o.minprocs, b(o.nocleanup),
                   b(o.strip_ansi)))
@@ -90,7 +92,7 @@ def summary(o):
     for c in o.server_configs:
         line = 'server %r' % c['section']
         if 'file' in c:
-            line += ' unix file=%r chmod=%o chown=%d:%d' % (c['file'], c['chmod'],
+            line += ' unix file=%r chmod=%o chown=%d:%d' % (c['file'], c['chmod'] & 0o7777,
                                                             c['chown'][0], c['chown'][1])
         else:
             line += ' inet host=%r port=%d' % (c['host'], c['port'])
@@ -130,7 +132,7 @@ def summary(o):
             out.append('    uid=%s directory=%s umask=%s serverurl=%s' % (
                 'none' if p.uid is None else p.uid,
                 'none' if p.directory is None else repr(p.directory),
-                'none' if p.umask is None else '%o' % p.umask,
+                'none' if p.umask is None else '%o' % (p.umask & 0o777),
                 'none' if p.serverurl is None else repr(p.serverurl)))
             out.append(log_line('stdout', p))
             out.append(log_line('stderr', p))
@@ -165,9 +167,13 @@ CLI_MAP = {'-u': '--user', '-l': '--logfile', '-j': '--pidfile', '-q': '--childl
            '-e': '--loglevel', '-m': '--umask', '-n': '--nodaemon'}
 
 
-def conf_args(path):
+def first_line(path):
     with open(path, 'rb') as f:
-        first = f.readline().decode('utf-8', 'replace')
+        return f.readline().decode('utf-8', 'replace')
+
+
+def conf_args(path):
+    first = first_line(path)
     if first.startswith('; args:'):
         return first[len('; args:'):].split()
     return []
@@ -213,6 +219,17 @@ def main():
         args = conf_args(name)
         s_kind, s_text = supervisord_view(name, args)
         r_kind, r_text = refd_view(conf_dump, name, args)
+        differs = first_line(name)
+        if differs.startswith('; differs:'):
+            why = differs[len('; differs:'):].strip()
+            if s_kind == 'ok' and r_kind == 'error':
+                print('ok     %s: deliberate difference (%s): refd rejects: %s'
+                      % (name, why, r_text.splitlines()[0]))
+            else:
+                failures += 1
+                print('FAIL   %s: a deliberate difference (%s) expects supervisord to accept and '
+                      'refd to reject; supervisord %s, refd %s' % (name, why, s_kind, r_kind))
+            continue
         if s_kind == 'crash':
             verdict = 'reject' if r_kind == 'error' else 'DIFFER'
             note = 'supervisord crashes (%s); refd %s' % (s_text.splitlines()[0], r_kind)
