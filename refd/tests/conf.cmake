@@ -17,3 +17,7 @@ add_test(NAME conf_differential
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/conf_differential.py
                  $<TARGET_FILE:conf-dump> ${CMAKE_CURRENT_SOURCE_DIR}/data/conf)
 set_tests_properties(conf_differential PROPERTIES LABELS "differential;conformance")
+
+refd_unit_test(test_conf_values test_conf_values.c)
+refd_unit_test(test_conf_expand test_conf_expand.c)
+refd_unit_test(test_conf_load test_conf_load.c)
