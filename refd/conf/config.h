@@ -101,8 +101,8 @@ struct conf_group {
 	enum conf_result_handler result_handler;
 	/* CONF_GROUP_FCGI */
 	char *socket;               /* "unix:///path" or "tcp://host:port" */
-	int socket_backlog;
-	int socket_mode;
+	int socket_backlog;         /* -1 = not set: SOMAXCONN */
+	int socket_mode;            /* unix sockets, default 0700 */
 	bool has_socket_owner;
 	uid_t socket_uid;
 	gid_t socket_gid;
@@ -161,7 +161,10 @@ struct conf_supervisord {
 	long long minprocs;
 	bool nocleanup;
 	char *childlogdir;
-	char *user;                 /* NULL = none; resolved by main (cli.md §3) */
+	char *user;                 /* NULL = none (the command line's -u wins) */
+	bool has_uid;               /* user resolved by conf_load (cli.md §3) */
+	uid_t uid;
+	gid_t gid;                  /* the user's primary group */
 	char *directory;            /* NULL = none */
 	bool strip_ansi;
 	struct conf_kv environment;
@@ -200,6 +203,7 @@ struct conf {
 	size_t n_msgs;
 	struct conf_kv env_names;   /* the ENV_ set E (config.md §3.1), for twiddler */
 	char *host_node_name;
+	char *home;                 /* $HOME at load time (for ~), NULL = unset */
 };
 
 /* Command-line values that override the file (cli.md §1). NULL / -1 = unset. */
@@ -214,7 +218,8 @@ struct conf_cli {
  * thing (the filesystem, environ, uname); the fuzz harness and tests supply
  * in-memory versions. */
 struct conf_env_src {
-	/* Read a whole file. Returns 0, or -1 with errno set. *data is malloc'd. */
+	/* Read a whole file. Returns 0, or -1 with errno set: ENOENT means "could
+	 * not find", anything else "could not read". *data is malloc'd. */
 	int (*read_file)(void *ctx, const char *path, char **data, size_t *len);
 	/* Expand a glob pattern into sorted matches (malloc'd array of malloc'd
 	 * strings). Returns 0 (possibly no matches) or -1. */
@@ -223,6 +228,10 @@ struct conf_env_src {
 	char **environ;             /* NULL = the process environment */
 	const char *host_node_name; /* NULL = uname -n */
 	const char *cwd;            /* NULL = getcwd() */
+	/* ENV_ names to start from instead of environ: supervisord keeps the
+	 * names of a previous load (its [supervisord] environment keys) across
+	 * reloadConfig; pass the old conf's env_names to do the same. */
+	const struct conf_kv *env_names;
 };
 
 /* One error: supervisord's own message (what `Error: ...` prints, byte for
@@ -233,6 +242,8 @@ struct conf_error {
 	int line;                   /* 0 = unknown */
 	char *section;              /* NULL = none */
 	char *option;               /* NULL = none */
+	char *detail;               /* refd's own line, e.g.
+	                             * "/etc/x.conf:12: [program:web] stopsignal = FOO" */
 };
 
 struct conf_errors {
@@ -253,16 +264,22 @@ struct conf *conf_load_text(const char *name, const char *text, size_t len,
                             bool check_all, struct conf_errors *errs);
 void conf_free(struct conf *c);
 void conf_errors_free(struct conf_errors *errs);
-/* Format "<supervisord message>\n" then refd's line naming file, line,
- * section and option (when known). */
+/* Format "<supervisord message>\n<refd's detail line(s)>\n" (the caller
+ * prints "Error: " before it, as supervisord's usage error does). */
 char *conf_error_format(const struct conf_error *e);
 
 /* The one path from options to programs (DESIGN.md): turn key/value strings
  * into the process configs of a [program:<program>] section placed in group
  * group_name, exactly as a file section would be parsed, with base's
  * [supervisord] environment, here and ENV_ names. Used by twiddler's
- * addProgramToGroup. Returns 0 and a malloc'd array of new conf_proc
- * (refs = 1 each), or -1 and *err = the reason text (caller frees). */
+ * addProgramToGroup. Keys are matched case-insensitively, unknown keys are
+ * ignored, the program name is trimmed. No file is touched except the
+ * directory checks of log paths and passwd lookups for user=.
+ * Returns 0 and a malloc'd array of new conf_proc (refs = 1 each), sorted
+ * by (priority, name), or -1 and *err = the complete message (caller
+ * frees) INCLUDING supervisord's suffix
+ * " in section 'program:<program>' (file: '<base->path>')", i.e. the text
+ * twiddler puts after "INCORRECT_PARAMETERS: ". */
 int conf_program_from_kv(const struct conf *base, const char *group_name,
                          const char *program, const struct conf_kv *opts,
                          struct conf_proc ***procs, size_t *n_procs, char **err);
@@ -278,6 +295,10 @@ void conf_group_unref(struct conf_group *g);
 void conf_kv_set(struct conf_kv *kv, const char *key, const char *val);
 const char *conf_kv_get(const struct conf_kv *kv, const char *key);
 void conf_kv_free(struct conf_kv *kv);
+/* Add every pair of src to dst (dst's duplicates replaced). */
+void conf_kv_copy(struct conf_kv *dst, const struct conf_kv *src);
+/* Same keys with the same values, in any order (Python dict equality). */
+bool conf_kv_equal(const struct conf_kv *a, const struct conf_kv *b);
 
 /* The default server URL given to children (config.md §7.3), or NULL. */
 char *conf_default_serverurl(const struct conf *c);
@@ -285,5 +306,9 @@ char *conf_default_serverurl(const struct conf *c);
 /* The built-in configuration of `refd --builtin-config`, with tmpdir filled
  * in (cli.md; README). Caller frees. */
 char *conf_builtin_text(const char *tmpdir);
+/* A commented starting configuration (`refd --print-config`): every
+ * section and option with its default, most of them commented out. It
+ * loads as it is. Caller frees. */
+char *conf_sample_text(void);
 
 #endif

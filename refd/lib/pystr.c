@@ -2,6 +2,7 @@
 #include "pystr.h"
 #include "buf.h"
 #include "mem.h"
+#include "unicode.h"
 
 #include <limits.h>
 #include <string.h>
@@ -32,17 +33,10 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 	return len;
 }
 
-/* Python's str.isprintable() for the code points a config is likely to hold:
- * controls, the Latin-1 gap, soft hyphen and the line/paragraph separators
- * are not printable; everything else is taken as printable. */
+/* Python's str.isprintable(), from the generated Unicode tables. */
 static bool py_printable(unsigned cp)
 {
-	if (cp < 0x20 || cp == 0x7f) return false;
-	if (cp >= 0x80 && cp <= 0xa0) return false;
-	if (cp == 0xad) return false;
-	if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x200b && cp <= 0x200f)) return false;
-	if (cp == 0xfeff) return false;
-	return true;
+	return uc_isprintable(cp);
 }
 
 void py_repr(struct buf *out, const char *s, size_t n)
