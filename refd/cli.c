@@ -1,109 +1,57 @@
 /* cli.c — the command line (see cli.h). */
 #include "cli.h"
+#include "conf/value.h"
 #include "lib/buf.h"
 #include "lib/mem.h"
 #include "lib/pystr.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
-/* ---- value checks (cli.md §1): supervisord's wording ---------------------- */
-
-/* os.path.expanduser for a leading "~" or "~user". */
-static char *expand_user(const char *v)
-{
-	if (v[0] != '~') return xstrdup(v);
-	const char *slash = strchr(v, '/');
-	size_t ulen = slash ? (size_t)(slash - v) : strlen(v);
-	const char *home = NULL;
-	if (ulen == 1) home = getenv("HOME");
-	if (!home) return xstrdup(v);
-	return xasprintf("%s%s", home, v + ulen);
-}
-
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
+/* ---- value checks (cli.md §1): the config's own value parsers ----------- */
 
 static char *check_octal(const char *v)
 {
-	const char *p = v;
-	while (py_isspace((unsigned char)*p)) p++;
-	if (*p == '+' || *p == '-') p++;
-	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) p += 2;
-	bool digit = false, ok = true;
-	for (; *p && !py_isspace((unsigned char)*p); p++) {
-		if (*p >= '0' && *p <= '7') digit = true;
-		else if (*p == '_' && digit && p[1] >= '0' && p[1] <= '7') continue;
-		else { ok = false; break; }
-	}
-	while (ok && *p) if (!py_isspace((unsigned char)*p++)) ok = false;
-	if (ok && digit) return NULL;
-	return xasprintf("%s can not be converted to an octal type", v);
+	long long x;
+	char *err = NULL;
+	return conf_v_octal(v, &x, &err) < 0 ? err : NULL;
 }
 
 static char *check_existing_directory(const char *v)
 {
-	char *nv = expand_user(v);
-	bool ok = is_dir(nv);
-	free(nv);
-	return ok ? NULL : xasprintf("%s is not an existing directory", v);
+	char *out = NULL, *err = NULL;
+	int rc = conf_v_existing_dir(v, getenv("HOME"), &out, &err);
+	free(out);
+	return rc < 0 ? err : NULL;
 }
 
 static char *check_dirpath(const char *v)
 {
-	char *nv = expand_user(v);
-	char *slash = strrchr(nv, '/');
-	bool ok = true;
-	if (slash) {
-		if (slash == nv) slash[1] = '\0';
-		else *slash = '\0';
-		ok = is_dir(nv);
-	}
-	free(nv);
-	return ok ? NULL : xasprintf("The directory named as part of the path %s does not exist", v);
-}
-
-static char *int_error(const char *s)
-{
-	struct buf b = BUF_INIT;
-	py_int_error(&b, s);
-	return buf_steal(&b);
+	char *out = NULL, *err = NULL;
+	int rc = conf_v_dirpath(v, getenv("HOME"), &out, &err);
+	free(out);
+	return rc < 0 ? err : NULL;
 }
 
 static char *check_integer(const char *v)
 {
-	long long n;
-	return py_int(v, &n) == -1 ? int_error(v) : NULL;
+	long long x;
+	char *err = NULL;
+	return conf_v_int(v, &x, &err) < 0 ? err : NULL;
 }
 
 static char *check_byte_size(const char *v)
 {
-	char *low = xstrdup(v);
-	for (char *p = low; *p; p++) if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-	size_t n = strlen(low);
-	if (n >= 2 && (strcmp(low + n - 2, "kb") == 0 || strcmp(low + n - 2, "mb") == 0
-	               || strcmp(low + n - 2, "gb") == 0))
-		low[n - 2] = '\0';
 	long long x;
-	char *why = py_int(low, &x) == -1 ? int_error(low) : NULL;
-	free(low);
-	return why;
+	char *err = NULL;
+	return conf_v_byte_size(v, &x, &err) < 0 ? err : NULL;
 }
 
 static char *check_loglevel(const char *v)
 {
-	static const char *const names[] = {"critical", "error", "warn", "info", "debug", "trace", "blather"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcasecmp(v, names[i]) == 0) return NULL;
-	struct buf b = BUF_INIT;
-	buf_puts(&b, "bad logging level name ");
-	py_repr(&b, v, strlen(v));
-	return buf_steal(&b);
+	int x;
+	char *err = NULL;
+	return conf_v_loglevel(v, &x, &err) < 0 ? err : NULL;
 }
 
 static char *check_anything(const char *v)

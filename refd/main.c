@@ -104,6 +104,19 @@ static struct conf *load_config(struct refd *r, bool check_all, struct conf_erro
 	return conf_load(r->cli.configfile, &r->cli.over, NULL, check_all, errs);
 }
 
+/* The sup's way to read the configuration again (reloadConfig, restart). */
+static struct conf *reload(void *ctx, char **err)
+{
+	struct refd *r = ctx;
+	struct conf_errors errs;
+	struct conf *c = load_config(r, false, &errs);
+	if (!c) {
+		*err = errs.n ? xstrdup(errs.v[0].message) : xstrdup("unknown configuration error");
+		conf_errors_free(&errs);
+	}
+	return c;
+}
+
 static void report_config_errors(const struct conf_errors *errs, FILE *to)
 {
 	for (size_t i = 0; i < errs->n; i++) {
@@ -173,8 +186,9 @@ static void write_pidfile(struct refd *r)
 {
 	const char *path = r->conf->sd.pidfile;
 	FILE *f = path ? fopen(path, "w") : NULL;
-	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0) {
-		if (f) fclose(f);
+	bool ok = f && fprintf(f, "%d\n", (int)getpid()) > 0;
+	if (f && fclose(f) != 0) ok = false;
+	if (!ok) {
 		mainlog_log(&r->log, LVL_CRIT, "could not write pidfile %s", path ? path : "");
 		return;
 	}
@@ -201,10 +215,13 @@ static void flush_parse_messages(struct refd *r)
 				mainlog_log(&r->log, order[k], "%s", r->conf->msgs[i].text);
 }
 
-/* Everything that lives for one configuration: servers, rpc, groups. */
-static int bring_up(struct refd *r, bool first, char **err)
+/* Everything that lives for one configuration: the groups, the rpc
+ * namespaces and the servers (lifecycle.md §11 steps 6-8). */
+static int bring_up(struct refd *r, char **err)
 {
 	sup_configure(r->sup, r->conf);
+	sup_cleanup_childlogs(r->sup);
+	sup_activate(r->sup);
 	r->rpc = rpc_new(r->sup, r->conf);
 	http_set_rpc(r->http, r->rpc);
 	if (http_open(r->http, r->conf, err) < 0) return -1;
@@ -217,6 +234,7 @@ static void tear_down(struct refd *r)
 	http_set_rpc(r->http, NULL);
 	rpc_free(r->rpc);
 	r->rpc = NULL;
+	sup_deactivate(r->sup);
 }
 
 static void open_main_log(struct refd *r)
@@ -233,39 +251,31 @@ static void open_main_log(struct refd *r)
 static void on_stopped(struct sup *s, void *ctx)
 {
 	struct refd *r = ctx;
-	if (sup_state(s) == SUP_SHUTDOWN) {
+	struct conf *next = sup_take_next_conf(s);
+	if (sup_state(s) == SUP_SHUTDOWN || !next) {
+		if (next) conf_free(next);
 		ev_break(r->loop, EVBREAK_ALL);
 		return;
 	}
-	/* Restart: the same process starts over on a freshly read config. */
-	struct conf_errors errs;
-	struct conf *next = load_config(r, false, &errs);
-	if (!next) {
-		/* The config went bad since the restart was accepted: carry on
-		 * with the old one rather than exit (config.md §12). */
-		char *text = errs.n ? conf_error_format(&errs.v[0]) : xstrdup("unknown error");
-		mainlog_log(&r->log, LVL_CRIT, "restart aborted, configuration is invalid: %s", text);
-		free(text);
-		conf_errors_free(&errs);
-		sup_set_running(s);
-		return;
-	}
+	/* Restart: the same process starts over on the configuration that was
+	 * read and validated when the restart was asked for. */
 	tear_down(r);
 	remove_pidfile(r);
+	sup_configure(r->sup, NULL);
 	conf_free(r->conf);
 	r->conf = next;
 	open_main_log(r);
 	flush_parse_messages(r);
+	sup_set_running(s);
 	char *err = NULL;
-	if (bring_up(r, false, &err) < 0) {
+	if (bring_up(r, &err) < 0) {
 		mainlog_log(&r->log, LVL_CRIT, "%s", err);
 		free(err);
 		r->exit_status = EXIT_USAGE;
-		ev_break(r->loop, EVBREAK_ALL);
+		sup_request_shutdown(s);
 		return;
 	}
 	write_pidfile(r);
-	sup_set_running(s);
 }
 
 /* ---- signals --------------------------------------------------------------------- */
@@ -291,12 +301,21 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 			break;
 		}
 		mainlog_log(&r->log, LVL_WARN, "received SIGHUP indicating restart request");
-		sup_request_restart(r->sup);
+		char *err = NULL;
+		struct conf *next = reload(r, &err);
+		if (!next) {
+			/* refd: a broken config never takes the daemon down (config.md §12). */
+			mainlog_log(&r->log, LVL_CRIT, "restart refused, the configuration is invalid: %s", err);
+			free(err);
+			break;
+		}
+		sup_request_restart(r->sup, next);
 		break;
 	case SIGUSR2:
 		mainlog_log(&r->log, LVL_INFO, "received SIGUSR2 indicating log reopen request");
 		mainlog_log(&r->log, LVL_INFO, "supervisord logreopen");
 		mainlog_reopen(&r->log);
+		sup_reopen_logs(r->sup);
 		break;
 	case SIGCHLD:
 		mainlog_log(&r->log, LVL_DEBG, "received SIGCHLD indicating a child quit");
@@ -451,12 +470,13 @@ int main(int argc, char **argv)
 	r.loop = ev_default_loop(EVFLAG_AUTO);
 	r.sup = sup_new(r.loop, &r.log, &r.hub);
 	sup_on_stopped(r.sup, on_stopped, &r);
+	sup_set_reloader(r.sup, reload, &r);
 	r.http = http_new(r.loop, r.sup, &r.log);
 	open_main_log(&r);
 	flush_parse_messages(&r);
 
 	char *err = NULL;
-	if (bring_up(&r, true, &err) < 0) usage_error(&r, err, NULL);
+	if (bring_up(&r, &err) < 0) usage_error(&r, err, NULL);
 	start_signals(&r);
 	if (!r.conf->sd.nodaemon) daemonize(&r);
 	write_pidfile(&r);
@@ -467,6 +487,7 @@ int main(int argc, char **argv)
 	tear_down(&r);
 	remove_pidfile(&r);
 	http_free(r.http);
+	sup_configure(r.sup, NULL);
 	sup_free(r.sup);
 	mainlog_close(&r.log);
 	conf_free(r.conf);

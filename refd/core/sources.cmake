@@ -1,1 +1,1 @@
-set(MODULE_SOURCES sup.c)
+set(MODULE_SOURCES sup.c proc.c spawn.c)

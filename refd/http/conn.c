@@ -38,6 +38,9 @@ static void leave(struct http_conn *c)
 	if (--c->depth == 0 && c->dead) conn_free(c);
 }
 
+void http_conn_hold(struct http_conn *c) { enter(c); }
+void http_conn_release(struct http_conn *c) { leave(c); }
+
 static const struct conf_http_limits *limits(const struct http_conn *c)
 {
 	return &c->lst->cs->limits;
@@ -316,6 +319,7 @@ void http_stream_begin(struct http_conn *c, struct buf *h, const struct http_str
 	c->stream = ops;
 	c->stream_ctx = ctx;
 	c->keep_alive = false;
+	c->chunked = http_stream_chunked(c);
 	/* Keep reading: it is how we learn that the client has gone. */
 	if (!c->peer_eof) ev_io_start(c->lst->http->loop, &c->rio);
 	outq_push(c, h);
@@ -326,7 +330,7 @@ void http_stream_write(struct http_conn *c, const char *data, size_t n)
 {
 	if (c->dead || n == 0) return;
 	struct buf b = BUF_INIT;
-	if (http_stream_chunked(c)) {
+	if (c->chunked) {
 		buf_printf(&b, "%zx\r\n", n);
 		buf_append(&b, data, n);
 		buf_puts(&b, "\r\n");
@@ -427,9 +431,12 @@ static void dispatch(struct http_conn *c, const char *body, size_t len)
 		break;
 	}
 	case ROUTE_LOGTAIL:
+		if (strcmp(r->method, "GET") != 0) http_respond_error(c, 400, NULL, false);
+		else http_logtail_handle(c);
+		break;
 	case ROUTE_MAINLOGTAIL:
 		if (strcmp(r->method, "GET") != 0) http_respond_error(c, 400, NULL, false);
-		else http_respond_error(c, 404, NULL, false);
+		else http_mainlogtail_handle(c);
 		break;
 	case ROUTE_STATIC:
 		if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)

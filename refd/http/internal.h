@@ -83,6 +83,7 @@ struct http_conn {
 	struct rpc_req *pending;
 	const struct http_stream_ops *stream;
 	void *stream_ctx;
+	bool chunked;               /* the stream's body is chunked */
 };
 
 /* Responses. */
@@ -104,9 +105,15 @@ void http_stream_write(struct http_conn *c, const char *data, size_t n);
 size_t http_conn_queued(const struct http_conn *c);
 bool http_stream_chunked(const struct http_conn *c);
 void http_conn_close(struct http_conn *c);
+/* Keep c allocated across a call that may close it (a stream producer
+ * running outside the connection's own callbacks). */
+void http_conn_hold(struct http_conn *c);
+void http_conn_release(struct http_conn *c);
 
 /* Handlers. */
 void http_rpc2_handle(struct http_conn *c, const char *body, size_t len);
+void http_logtail_handle(struct http_conn *c);
+void http_mainlogtail_handle(struct http_conn *c);
 
 /* conn.c */
 void http_conn_accepted(struct http_listener *l, int fd);

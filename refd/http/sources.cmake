@@ -1,1 +1,1 @@
-set(MODULE_SOURCES request.c auth.c conn.c server.c)
+set(MODULE_SOURCES request.c auth.c conn.c server.c logtail.c)

@@ -1,1 +1,1 @@
-set(MODULE_SOURCES watch.c rotfile.c mainlog.c readlog.c)
+set(MODULE_SOURCES watch.c rotfile.c mainlog.c readlog.c childlog.c)

@@ -57,7 +57,7 @@ bool rpc_arg_string(struct rpc_call *c, xmlrpc_value *v, const char **s)
 	return rpc_arg_string_n(c, v, s, NULL);
 }
 
-bool rpc_arg_int(struct rpc_call *c, xmlrpc_value *v, long long *out)
+bool rpc_value_int(xmlrpc_value *v, long long *out)
 {
 	xmlrpc_env env;
 	xmlrpc_env_init(&env);
@@ -93,19 +93,38 @@ bool rpc_arg_int(struct rpc_call *c, xmlrpc_value *v, long long *out)
 		}
 		break;
 	}
-	case XMLRPC_TYPE_STRING:
+	case XMLRPC_TYPE_STRING: {
+		const char *s = NULL;
+		size_t n = 0;
+		xmlrpc_read_string_lp(&env, v, &n, &s);
+		ok = !env.fault_occurred && strlen(s) == n && py_int(s, out) == 0;
+		free((void *)s);
+		break;
+	}
 	case XMLRPC_TYPE_BASE64: {
-		const char *s;
-		if (!rpc_arg_string(c, v, &s)) { xmlrpc_env_clean(&env); return false; }
-		ok = py_int(s, out) == 0;
+		const unsigned char *b = NULL;
+		size_t n = 0;
+		xmlrpc_read_base64(&env, v, &n, &b);
+		if (!env.fault_occurred) {
+			char *s = xstrndup((const char *)b, n);
+			ok = strlen(s) == n && py_int(s, out) == 0;
+			free(s);
+		}
+		free((void *)b);
 		break;
 	}
 	default:
 		break;
 	}
 	xmlrpc_env_clean(&env);
-	if (!ok) rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 	return ok;
+}
+
+bool rpc_arg_int(struct rpc_call *c, xmlrpc_value *v, long long *out)
+{
+	if (rpc_value_int(v, out)) return true;
+	rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
+	return false;
 }
 
 bool rpc_arg_truth(xmlrpc_value *v)

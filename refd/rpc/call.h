@@ -77,6 +77,8 @@ bool rpc_arg_string(struct rpc_call *c, xmlrpc_value *v, const char **s);
 bool rpc_arg_string_n(struct rpc_call *c, xmlrpc_value *v, const char **s, size_t *n);
 /* Python int(v): ints, booleans, doubles (truncated) and numeric strings. */
 bool rpc_arg_int(struct rpc_call *c, xmlrpc_value *v, long long *out);
+/* The same without recording a fault. */
+bool rpc_value_int(xmlrpc_value *v, long long *out);
 /* Python truthiness of v (wait= flags). */
 bool rpc_arg_truth(xmlrpc_value *v);
 /* Is v a string (or base64, which supervisord decodes to a string)? */

@@ -1,0 +1,277 @@
+/* spawn.c — command resolution, environment and fork/exec (see spawn.h). */
+#include "spawn.h"
+#include "conf/config.h"
+#include "conf/shlex.h"
+#include "lib/buf.h"
+#include "lib/mem.h"
+#include "lib/pystr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static char *repr(const char *s)
+{
+	return py_repr_str(s);
+}
+
+static char *reason(const char *fmt, const char *path)
+{
+	char *r = repr(path);
+	char *msg = xasprintf(fmt, r);
+	free(r);
+	return msg;
+}
+
+/* PATH for the search: the config's environment, else ours, else the
+ * default (lifecycle.md §5.4). */
+static const char *search_path(const struct conf_proc *cp)
+{
+	const char *p = conf_kv_get(&cp->env, "PATH");
+	if (p) return p;
+	p = getenv("PATH");
+	if (p && *p) return p;
+	return "/bin:/usr/bin:/usr/local/bin";
+}
+
+enum spawn_check spawn_resolve(const struct conf_proc *cp, struct spawn_cmd *cmd, char **why)
+{
+	memset(cmd, 0, sizeof *cmd);
+	char **argv = NULL;
+	size_t argc = 0;
+	const char *err = NULL;
+	if (conf_shlex_split(cp->command ? cp->command : "", &argv, &argc, &err) < 0) {
+		char *r = repr(cp->command ? cp->command : "");
+		*why = xasprintf("can't parse command %s: %s", r, err ? err : "parse error");
+		free(r);
+		return SPAWN_NOT_EXECUTABLE;
+	}
+	if (argc == 0) {
+		conf_argv_free(argv);
+		*why = xstrdup("command is empty");
+		return SPAWN_NOT_EXECUTABLE;
+	}
+	const char *program = argv[0];
+	struct stat st;
+	bool found = false;
+	char *filename = NULL;
+	if (strchr(program, '/')) {
+		filename = xstrdup(program);
+		found = stat(filename, &st) == 0;
+	} else {
+		/* The first PATH entry where stat() succeeds wins, whatever it is. */
+		const char *path = search_path(cp);
+		while (!found) {
+			const char *colon = strchr(path, ':');
+			size_t len = colon ? (size_t)(colon - path) : strlen(path);
+			char *cand = len ? xasprintf("%.*s/%s", (int)len, path, program) : xstrdup(program);
+			if (stat(cand, &st) == 0) {
+				filename = cand;
+				found = true;
+			} else {
+				free(cand);
+			}
+			if (!colon) break;
+			path = colon + 1;
+		}
+		if (!found) filename = xstrdup(program);
+	}
+	enum spawn_check rc = SPAWN_OK;
+	if (!found) {
+		*why = reason("can't find command %s", filename);
+		rc = SPAWN_NO_FILE;
+	} else if (S_ISDIR(st.st_mode)) {
+		*why = reason("command at %s is a directory", filename);
+		rc = SPAWN_NOT_EXECUTABLE;
+	} else if (!(st.st_mode & 0111)) {
+		*why = reason("command at %s is not executable", filename);
+		rc = SPAWN_NOT_EXECUTABLE;
+	} else if (access(filename, X_OK) != 0) {
+		*why = reason("no permission to run command %s", filename);
+		rc = SPAWN_NOT_EXECUTABLE;
+	}
+	if (rc != SPAWN_OK) {
+		free(filename);
+		conf_argv_free(argv);
+		return rc;
+	}
+	cmd->filename = filename;
+	cmd->argv = argv;
+	return SPAWN_OK;
+}
+
+void spawn_cmd_free(struct spawn_cmd *cmd)
+{
+	free(cmd->filename);
+	conf_argv_free(cmd->argv);
+	memset(cmd, 0, sizeof *cmd);
+}
+
+/* ---- environment ---------------------------------------------------------------- */
+
+struct envb {
+	char **v;
+	size_t n, cap;
+};
+
+static void env_set(struct envb *e, const char *key, const char *val)
+{
+	size_t kl = strlen(key);
+	char *entry = xasprintf("%s=%s", key, val);
+	for (size_t i = 0; i < e->n; i++) {
+		if (strncmp(e->v[i], key, kl) == 0 && e->v[i][kl] == '=') {
+			free(e->v[i]);
+			e->v[i] = entry;
+			return;
+		}
+	}
+	if (e->n + 2 > e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 64;
+		e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+	}
+	e->v[e->n++] = entry;
+	e->v[e->n] = NULL;
+}
+
+char **spawn_env(const struct conf_proc *cp, const char *group_name, const char *serverurl,
+                 char **base)
+{
+	struct envb e = {0};
+	e.cap = 64;
+	e.v = xcalloc(e.cap, sizeof *e.v);
+	for (char **p = base; p && *p; p++) {
+		const char *eq = strchr(*p, '=');
+		if (!eq) continue;
+		char *key = xstrndup(*p, (size_t)(eq - *p));
+		env_set(&e, key, eq + 1);
+		free(key);
+	}
+	env_set(&e, "SUPERVISOR_ENABLED", "1");
+	if (serverurl) env_set(&e, "SUPERVISOR_SERVER_URL", serverurl);
+	env_set(&e, "SUPERVISOR_PROCESS_NAME", cp->name);
+	env_set(&e, "SUPERVISOR_GROUP_NAME", group_name);
+	for (size_t i = 0; i < cp->env.n; i++) env_set(&e, cp->env.keys[i], cp->env.vals[i]);
+	return e.v;
+}
+
+void spawn_env_free(char **env)
+{
+	for (char **p = env; p && *p; p++) free(*p);
+	free(env);
+}
+
+/* ---- the child ------------------------------------------------------------------ */
+
+static void child_write(const char *s)
+{
+	size_t n = strlen(s);
+	while (n) {
+		ssize_t w = write(2, s, n);
+		if (w <= 0) return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static const char *errname(int e)
+{
+	const char *n = strerrorname_np(e);
+	return n ? n : "EUNKNOWN";
+}
+
+static void close_from(int lowfd)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, lowfd, ~0U, 0) == 0) return;
+#endif
+	long max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536) max = 65536;
+	for (int fd = lowfd; fd < max; fd++) close(fd);
+}
+
+/* lifecycle.md §5.5, in the child. */
+static const char *drop_privileges(uid_t uid, gid_t gid)
+{
+	if (uid == getuid()) return NULL;
+	if (getuid() != 0) return "Can't drop privilege as nonroot user";
+	struct passwd *pw = getpwuid(uid);
+	if (pw ? initgroups(pw->pw_name, gid) < 0 : setgroups(1, &gid) < 0)
+		return "Could not set groups of effective user";
+	if (setgid(gid) < 0) return "Could not set group id of effective user";
+	if (setuid(uid) < 0) return "Could not set user id of effective user";
+	return NULL;
+}
+
+static void __attribute__((noreturn)) child(const struct conf_proc *cp, const struct spawn_cmd *cmd,
+                                            char **env, int in_fd, int out_fd, int err_fd)
+{
+	char msg[4096];
+	/* A new process group: signals to the daemon's group do not reach it. */
+	setpgid(0, 0);
+	/* Default dispositions and an empty mask: libev blocks the signals it
+	 * watches, and a child must not inherit that. */
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+	/* stdin/out/err: move the pipe ends above 2 first so dup2 cannot
+	 * clobber one with another. */
+	int fds[3] = {in_fd, out_fd, err_fd};
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] >= 0 && fds[i] < 3) {
+			int moved = fcntl(fds[i], F_DUPFD, 3);
+			for (int j = i + 1; j < 3; j++) if (fds[j] == fds[i]) fds[j] = moved;
+			fds[i] = moved;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] >= 0) dup2(fds[i], i);
+		else close(i);
+	}
+	close_from(3);
+	if (cp->has_uid) {
+		const char *why = drop_privileges(cp->uid, cp->gid);
+		if (why) {
+			snprintf(msg, sizeof msg, "supervisor: couldn't setuid to %d: %s\n", (int)cp->uid, why);
+			child_write(msg);
+			goto fail;
+		}
+	}
+	if (cp->directory && chdir(cp->directory) < 0) {
+		snprintf(msg, sizeof msg, "supervisor: couldn't chdir to %s: %s\n", cp->directory, errname(errno));
+		child_write(msg);
+		goto fail;
+	}
+	if (cp->umask >= 0) umask((mode_t)cp->umask);
+	execve(cmd->filename, cmd->argv, env);
+	snprintf(msg, sizeof msg, "supervisor: couldn't exec %s: %s\n", cmd->argv[0], errname(errno));
+	child_write(msg);
+fail:
+	child_write("supervisor: child process was not spawned\n");
+	_exit(127);
+}
+
+pid_t spawn_fork(const struct conf_proc *cp, const struct spawn_cmd *cmd, char **env,
+                 int in_fd, int out_fd, int err_fd, char **why)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		if (e == EAGAIN)
+			*why = xasprintf("Too many processes in process table to spawn '%s'", cp->name);
+		else
+			*why = xasprintf("unknown error during fork for '%s': %s", cp->name, errname(e));
+		return -1;
+	}
+	if (pid == 0) child(cp, cmd, env, in_fd, out_fd, err_fd);
+	return pid;
+}
