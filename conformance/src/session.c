@@ -1406,6 +1406,8 @@ void sidecar_apply(const struct sidecar *sc, struct session *s)
                         sc2->tags = strv_push(sc2->tags, p.tags[t], strlen(p.tags[t]));
                 if (p.level >= 0)
                     sc2->level = (enum level)p.level;
+                for (size_t t = 0; p.requires && p.requires[t]; t++)
+                    sc2->requires = strv_push(sc2->requires, p.requires[t], strlen(p.requires[t]));
             }
             pending_clear(&p);
             continue;
