@@ -944,7 +944,15 @@ static char *build_request(const struct ctx *x, const struct step *st, size_t *l
             p += 7;
         } else if (strncmp(p, "{auth}", 6) == 0 || strncmp(p, "{auth:", 6) == 0) {
             struct sbuf cred = {0};
-            const char *close = strchr(p, '}');
+            /* the pair may itself hold braces ({SHA}...): match them */
+            const char *close = NULL;
+            int depth = 0;
+            for (const char *q = p; *q && !close; q++) {
+                if (*q == '{')
+                    depth++;
+                else if (*q == '}' && --depth == 0)
+                    close = q;
+            }
             if (p[5] == ':' && close) {
                 sb_add(&cred, p + 6, (size_t)(close - p - 6));
                 p = close;
