@@ -27,8 +27,8 @@ class StandinTwiddler:
             prio = int(priority)
         except (TypeError, ValueError) as e:
             raise RPCError(Faults.INCORRECT_PARAMETERS, str(e))
+        # active only: the stored config does not learn of it
         config = ProcessGroupConfig(self.supervisord.options, name, prio, [])
-        self.supervisord.options.process_group_configs.append(config)
         self.supervisord.process_groups[name] = config.make_group()
         return True
 
