@@ -245,8 +245,12 @@ static size_t diff_table(const struct tspec *ts, const struct results *a, const 
             continue;
         printf("%-44s %-12s %-12s\n", x->id, verdict_name(x->verdict), verdict_name(y->verdict));
         if (x->verdict != V_SKIP && y->verdict != V_SKIP) {
-            printf("    %s: %.200s\n", ts[0].name, x->actual ? x->actual : "");
-            printf("    %s: %.200s\n", ts[1].name, y->actual ? y->actual : "");
+            /* the first line of each answer is enough to see the difference */
+            for (int k = 0; k < 2; k++) {
+                const char *txt = (k ? y : x)->actual ? (k ? y : x)->actual : "";
+                int l = (int)strcspn(txt, "\n");
+                printf("    %s: %.*s\n", ts[k].name, l > 200 ? 200 : l, txt);
+            }
         }
         sb_adds(&js, ndiff ? ",\n{" : "\n{");
         sb_adds(&js, "\"id\":");

@@ -580,6 +580,10 @@ static struct pv *parse_seq(struct lp *p, char close, enum pv_type type)
             break;
         }
         pv_free(v);
+        if (p->pos >= p->len)
+            return lp_fail(p, close == ']' ? "unterminated list: expected ']'"
+                            : close == ')' ? "unterminated tuple: expected ')'"
+                            : "unterminated dict: expected '}'");
         return lp_fail(p, close == ']' ? "expected ',' or ']' in a list"
                         : close == ')' ? "expected ',' or ')' in a tuple"
                         : "expected ',' or '}' in a dict");
@@ -1068,7 +1072,15 @@ static int match(struct mctx *m, const struct pv *e, const struct pv *a)
         return 1;
     int seq_e = e->type == PV_LIST || e->type == PV_TUPLE;
     if (e->type != a->type) {
-        why_at(m, "expected %s, got %s", e, a);
+        if (m->why && !m->why->len) {
+            if (m->path.len)
+                sb_addf(m->why, "at %s: ", sb_str(&m->path));
+            char *es = pv_repr_str(e), *as = pv_repr_str(a);
+            sb_addf(m->why, "expected %.200s (%s), got %.200s (%s)", es, pv_type_name(e->type), as,
+                    pv_type_name(a->type));
+            free(es);
+            free(as);
+        }
         return 0;
     }
     if (type_only_here(m))
