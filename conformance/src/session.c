@@ -1121,6 +1121,12 @@ struct session *session_parse(const char *name, const char *buf, size_t len)
             while (ip + il < l->len && !isspace((unsigned char)l->p[ip + il]))
                 il++;
             int is_http = il == 4 && memcmp(l->p + ip, "http", 4) == 0;
+            /* transcripts live in fences with no info string or a Python
+             * one; any other language is shown, not replayed */
+            static const char *const py[] = { "python", "py", "pycon", "python3", "doctest", NULL };
+            int is_py = il == 0;
+            for (size_t k = 0; py[k] && !is_py; k++)
+                is_py = strlen(py[k]) == il && memcmp(l->p + ip, py[k], il) == 0;
             size_t j = i + 1, close = ps.nlines;
             for (; j < ps.nlines; j++) {
                 char c2;
@@ -1161,7 +1167,7 @@ struct session *session_parse(const char *name, const char *buf, size_t len)
                     while (k < close && is_blank(&ps.lines[k]))
                         k++;
                 }
-            } else {
+            } else if (is_py) {
                 for (size_t k = i + 1; k < close;) {
                     const struct line *lk = &ps.lines[k];
                     size_t ind = indent_of(lk);

@@ -221,6 +221,19 @@ static void test_http_block(void **state)
     session_free(s);
 }
 
+static void test_fence_languages(void **state)
+{
+    (void)state;
+    /* only Python (or bare) fences are replayed; others are shown */
+    struct session *s = S("```sh\n>>> s.a.b()\n1\n```\n~~~text\n>>> s.a.c()\n1\n~~~\n"
+                          "```pycon\n>>> s.a.d()\n1\n```\n````\n>>> s.a.e()\n1\n````\n");
+    assert_int_equal(s->nerrors, 0);
+    assert_int_equal(s->ncases, 2);
+    assert_string_equal(s->cases[0].steps[0].method, "a.d");
+    assert_string_equal(s->cases[1].steps[0].method, "a.e");
+    session_free(s);
+}
+
 static void test_protocol_error_and_text(void **state)
 {
     (void)state;
@@ -352,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_config_and_file_directives),
         cmocka_unit_test(test_errors_name_lines),
         cmocka_unit_test(test_http_block),
+        cmocka_unit_test(test_fence_languages),
         cmocka_unit_test(test_protocol_error_and_text),
         cmocka_unit_test(test_sidecar),
         cmocka_unit_test(test_garbage),
