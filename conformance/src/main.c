@@ -84,16 +84,19 @@ static void find_paths(struct paths *p)
         char *slash = strrchr(exe, '/');
         if (slash)
             *slash = '\0';
-        char cand[PATH_MAX + 64];
-        snprintf(cand, sizeof(cand), "%s/../share/refd-conform", exe);
-        if (is_dir(cand))
-            snprintf(base, sizeof(base), "%.*s", PATH_MAX - 1, cand);
+        char share[PATH_MAX + 64];
+        snprintf(share, sizeof(share), "%s/../share/refd-conform", exe);
+        if (is_dir(share))
+            snprintf(base, sizeof(base), "%.*s", PATH_MAX - 1, share);
     }
-    if (!base[0] && REFD_CONFORM_SOURCE_DIR[0] && is_dir(REFD_CONFORM_SOURCE_DIR "/sessions")) {
-        snprintf(p->sessions, sizeof(p->sessions), "%s/sessions", REFD_CONFORM_SOURCE_DIR);
-        snprintf(p->docs, sizeof(p->docs), "%s/../docs", REFD_CONFORM_SOURCE_DIR);
-        snprintf(p->sidecars, sizeof(p->sidecars), "%s/sidecars", REFD_CONFORM_SOURCE_DIR);
-        snprintf(p->expected, sizeof(p->expected), "%s/expected", REFD_CONFORM_SOURCE_DIR);
+    static const char src[] = REFD_CONFORM_SOURCE_DIR;
+    char cand[PATH_MAX];
+    snprintf(cand, sizeof(cand), "%s/sessions", src);
+    if (!base[0] && src[0] && is_dir(cand)) {
+        snprintf(p->sessions, sizeof(p->sessions), "%s/sessions", src);
+        snprintf(p->docs, sizeof(p->docs), "%s/../docs", src);
+        snprintf(p->sidecars, sizeof(p->sidecars), "%s/sidecars", src);
+        snprintf(p->expected, sizeof(p->expected), "%s/expected", src);
         return;
     }
     if (!base[0])
@@ -238,9 +241,10 @@ static size_t diff_table(const struct tspec *ts, const struct results *a, const 
                 y = &b->v[j];
         if (!y)
             continue;
+        /* the failure message, not the raw answer: answers carry dates and pids */
         int differ = x->verdict != y->verdict ||
                      (x->verdict != V_PASS && x->verdict != V_SKIP &&
-                      strcmp(x->actual ? x->actual : "", y->actual ? y->actual : "") != 0);
+                      strcmp(x->message ? x->message : "", y->message ? y->message : "") != 0);
         if (!differ)
             continue;
         printf("%-44s %-12s %-12s\n", x->id, verdict_name(x->verdict), verdict_name(y->verdict));
@@ -376,7 +380,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "refd-conform: --user and --password go together\n");
         return EXIT_USAGE;
     }
-    char namebuf[2][128];
+    char namebuf[2][128], numbered[2][140];
     for (size_t i = 0; i < nts; i++) {
         if (ts[i].spawn && !strstr(ts[i].value, "{config}")) {
             fprintf(stderr, "refd-conform: --spawn command needs {config}: %s\n", ts[i].value);
@@ -395,10 +399,10 @@ int main(int argc, char **argv)
                                    : "remote";
     }
     if (nts == 2 && strcmp(ts[0].name, ts[1].name) == 0) {
-        snprintf(namebuf[0], sizeof(namebuf[0]), "%s#1", ts[0].name);
-        snprintf(namebuf[1], sizeof(namebuf[1]), "%s#2", ts[1].name);
-        ts[0].name = namebuf[0];
-        ts[1].name = namebuf[1];
+        snprintf(numbered[0], sizeof(numbered[0]), "%s#1", ts[0].name);
+        snprintf(numbered[1], sizeof(numbered[1]), "%s#2", ts[1].name);
+        ts[0].name = numbered[0];
+        ts[1].name = numbered[1];
     }
 
     struct paths paths;
