@@ -286,6 +286,8 @@ int report_json(const char *path, const struct results *r, const struct report_m
     sb_adds(&sb, "{\"tool\":\"refd-conform\",\"version\":\"" REFD_VERSION "\",\"target\":{");
     json_kv(&sb, "name", m->target_name, 0);
     json_kv(&sb, "spec", m->target_spec, 1);
+    json_kv(&sb, "api_version", r->api_version, 1);
+    sb_addf(&sb, ",\"methods\":%zu", r->nmethods);
     sb_addf(&sb, "},\"summary\":{\"total\":%zu,\"pass\":%zu,\"fail\":%zu,\"doc-drift\":%zu,"
                  "\"skip\":%zu,\"xfail\":%zu,\"xpass\":%zu,\"gating_failures\":%zu},\"cases\":[",
             r->n, c.v[V_PASS], c.v[V_FAIL], c.v[V_DRIFT], c.v[V_SKIP], c.v[V_XFAIL], c.v[V_XPASS],

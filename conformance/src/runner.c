@@ -309,6 +309,7 @@ void results_free(struct results *r)
         free(c->steps);
     }
     free(r->v);
+    free(r->api_version);
     memset(r, 0, sizeof(*r));
 }
 
@@ -560,6 +561,7 @@ struct ctx {
     char **methods;          /* from system.listMethods */
     size_t nmethods;
     int methods_known;
+    char *api_version;       /* supervisor.getAPIVersion, when offered */
     const char *user, *password;
     struct rc_conn *http;    /* raw-HTTP connection of the current case */
 };
@@ -1204,6 +1206,21 @@ static void probe_methods(struct ctx *x)
         x->methods_known = x->methods != NULL;
     }
     outcome_free(&o);
+    /* the API version a supervisorctl would check; reported, not enforced,
+     * so that a wrong version shows up as the failing cases it causes */
+    for (size_t i = 0; i < x->nmethods; i++) {
+        if (strcmp(x->methods[i], "supervisor.getAPIVersion") != 0)
+            continue;
+        st.method = "supervisor.getAPIVersion";
+        do_call(x, &st, &o);
+        free(x->api_version);
+        x->api_version = o.kind == OUT_VALUE && o.value->type == PV_STR ? strdup(o.value->s) : NULL;
+        if (x->api_version && strcmp(x->api_version, "3.0") != 0)
+            fprintf(stderr, "refd-conform: warning: %s reports API version %s; supervisorctl expects 3.0\n",
+                    x->t->name, x->api_version);
+        outcome_free(&o);
+        break;
+    }
 }
 
 static void set_str(char **dst, const char *s)
@@ -1385,8 +1402,14 @@ size_t runner_run_file(const struct run_config *rc, const char *path, struct res
         if (t->has_unix)
             x.eps[x.neps++] = (struct endpoint){ .name = "unix", .url = &t->unix_sock };
         probe_methods(&x);
+        out->nmethods = x.nmethods;
+        if (x.api_version) {
+            free(out->api_version);
+            out->api_version = strdup(x.api_version);
+        }
         if (rc->verbose)
-            fprintf(stderr, "refd-conform: %s: %zu methods on %s\n", path, x.nmethods, t->name);
+            fprintf(stderr, "refd-conform: %s: %zu methods, API version %s on %s\n", path,
+                    x.nmethods, x.api_version ? x.api_version : "(none)", t->name);
     }
     for (size_t i = 0; i < s->ncases; i++) {
         const struct scase *c = &s->cases[i];
@@ -1442,6 +1465,7 @@ size_t runner_run_file(const struct run_config *rc, const char *path, struct res
     for (size_t i = 0; i < x.nmethods; i++)
         free(x.methods[i]);
     free(x.methods);
+    free(x.api_version);
     if (!skip_all)
         target_stop(t);
     free(flags);

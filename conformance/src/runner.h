@@ -43,6 +43,8 @@ struct results {
     size_t n;
     int session_errors;         /* malformed documents or sidecars */
     int target_errors;          /* targets that could not be started */
+    char *api_version;          /* supervisor.getAPIVersion of the last target probed */
+    size_t nmethods;            /* its system.listMethods count */
 };
 
 struct selection {
