@@ -289,25 +289,29 @@ static void step_result_free(struct step_result *s)
     free(s->message);
 }
 
+static void case_result_clear(struct case_result *c)
+{
+    free(c->file);
+    free(c->id);
+    for (size_t t = 0; c->tags && c->tags[t]; t++)
+        free(c->tags[t]);
+    free(c->tags);
+    free(c->expected);
+    free(c->actual);
+    free(c->message);
+    free(c->xreason);
+    free(c->request);
+    free(c->response);
+    for (size_t k = 0; k < c->nsteps; k++)
+        step_result_free(&c->steps[k]);
+    free(c->steps);
+    memset(c, 0, sizeof(*c));
+}
+
 void results_free(struct results *r)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        struct case_result *c = &r->v[i];
-        free(c->file);
-        free(c->id);
-        for (size_t t = 0; c->tags && c->tags[t]; t++)
-            free(c->tags[t]);
-        free(c->tags);
-        free(c->expected);
-        free(c->actual);
-        free(c->message);
-        free(c->xreason);
-        free(c->request);
-        free(c->response);
-        for (size_t k = 0; k < c->nsteps; k++)
-            step_result_free(&c->steps[k]);
-        free(c->steps);
-    }
+    for (size_t i = 0; i < r->n; i++)
+        case_result_clear(&r->v[i]);
     free(r->v);
     free(r->api_version);
     memset(r, 0, sizeof(*r));
@@ -598,36 +602,36 @@ static struct rc_conn *conn_for_var(struct ctx *x, const char *var, char **err)
     return e->conn;
 }
 
-/* A copy of v with {port}, {sock} and {tmp} filled into every string. */
+/* Fills {port}, {sock} and {tmp} into every string of v, in place. Depth
+ * is bounded by the literal parser. */
+static void fill_strings(const struct ctx *x, struct pv *p)
+{
+    if (p->type == PV_STR && memchr(p->s, '{', p->len)) {
+        char *f = target_fill(x->t, p->s);
+        free(p->s);
+        p->s = f;
+        p->len = strlen(f);
+    } else if (p->type == PV_LIST || p->type == PV_TUPLE || p->type == PV_DICT) {
+        for (size_t i = 0; i < p->len; i++) {
+            fill_strings(x, p->items[i]);
+            if (p->type == PV_DICT)
+                fill_strings(x, p->vals[i]);
+        }
+    }
+}
+
+/* A copy of v with the placeholders filled (only for spawned targets,
+ * which are the ones that have values for them). */
 static struct pv *fill_pv(const struct ctx *x, const struct pv *v)
 {
     struct pv *c = pv_clone(v);
-    if (!c || !x->t->spawn_cmd)
-        return c;
-    struct pv *stack[512];
-    size_t sp = 0;
-    stack[sp++] = c;
-    while (sp) {
-        struct pv *p = stack[--sp];
-        if (p->type == PV_STR && memchr(p->s, '{', p->len)) {
-            char *f = target_fill(x->t, p->s);
-            free(p->s);
-            p->s = f;
-            p->len = strlen(f);
-        } else if (p->type == PV_LIST || p->type == PV_TUPLE || p->type == PV_DICT) {
-            for (size_t i = 0; i < p->len && sp + 2 < 512; i++) {
-                stack[sp++] = p->items[i];
-                if (p->type == PV_DICT)
-                    stack[sp++] = p->vals[i];
-            }
-        }
-    }
+    if (c && x->t->spawn_cmd)
+        fill_strings(x, c);
     return c;
 }
 
-static char *fill_text(const struct ctx *x, const char *text, size_t len)
+static char *fill_text(const struct ctx *x, const char *text)
 {
-    (void)len;
     return x->t->spawn_cmd ? target_fill(x->t, text) : strdup(text);
 }
 
@@ -873,7 +877,7 @@ static enum verdict grade(const struct ctx *x, const struct step *st, const stru
             sb_adds(why, "expected a fault");
             return V_FAIL;
         }
-        char *exp = fill_text(x, st->fault_string, st->fault_len);
+        char *exp = fill_text(x, st->fault_string);
         size_t el = strlen(exp);
         int same = o->fault_code == st->fault_code &&
                    (op->ellipsis ? pv_ellipsis_match(exp, el, o->fault_string, o->fault_len)
@@ -893,7 +897,7 @@ static enum verdict grade(const struct ctx *x, const struct step *st, const stru
         if (!op->illustrative) {
             if (op->ellipsis && o->kind == OUT_VALUE) {
                 char *r = pv_repr_str(o->value);
-                char *exp = fill_text(x, st->expected_text, 0);
+                char *exp = fill_text(x, st->expected_text);
                 int ok = pv_ellipsis_match(exp, strlen(exp), r, strlen(r));
                 free(r);
                 free(exp);
@@ -932,7 +936,7 @@ static enum verdict grade(const struct ctx *x, const struct step *st, const stru
 
 static char *build_request(const struct ctx *x, const struct step *st, size_t *len)
 {
-    char *filled = fill_text(x, st->http_request, st->http_request_len);
+    char *filled = fill_text(x, st->http_request);
     const char *hend = strstr(filled, "\r\n\r\n");
     size_t body_len = hend ? strlen(hend + 4) : 0;
     struct sbuf sb = {0};
@@ -1085,7 +1089,7 @@ static enum verdict do_http(struct ctx *x, const struct step *st, struct sbuf *w
             sb_addf(why, "header %s missing", h->hdr_names[i]);
             v = V_FAIL;
         } else {
-            char *want = fill_text(x, h->hdr_values[i], 0);
+            char *want = fill_text(x, h->hdr_values[i]);
             if (!pv_ellipsis_match(want, strlen(want), got, strlen(got))) {
                 sb_addf(why, "header %s is '%s', expected '%s'", h->hdr_names[i], got, want);
                 v = V_FAIL;
@@ -1098,7 +1102,7 @@ static enum verdict do_http(struct ctx *x, const struct step *st, struct sbuf *w
         for (size_t i = 0; i < r.body_len; i++)
             if (!(r.body[i] == '\r' && i + 1 < r.body_len && r.body[i + 1] == '\n'))
                 sb_addc(&norm, r.body[i]);
-        char *want = fill_text(x, h->body, 0);
+        char *want = fill_text(x, h->body);
         /* a trailing newline in the body is not significant */
         size_t wl = strlen(want), nl = norm.len;
         while (nl && sb_str(&norm)[nl - 1] == '\n')
@@ -1416,15 +1420,12 @@ size_t runner_run_file(const struct run_config *rc, const char *path, struct res
         if (!flags[i] && !c->setup)
             continue;
         if (c->setup) {
+            /* imports and proxy bindings: run, never reported */
             if (!skip_all && !failed_start) {
                 struct case_result tmp;
                 memset(&tmp, 0, sizeof(tmp));
                 run_case(&x, c, &tmp);
-                struct results r1 = { .v = &tmp, .n = 1 };
-                r1.v = calloc(1, sizeof(tmp));
-                if (r1.v)
-                    *r1.v = tmp;
-                results_free(&r1);
+                case_result_clear(&tmp);
             }
             continue;
         }
