@@ -621,6 +621,7 @@ int rc_request(struct rc_conn *c, const char *method, const char *path,
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         int reused = c->fd >= 0 && c->served > 0;
+        memset(resp, 0, sizeof(*resp));
         char host[300];
         if (c->url.scheme == RC_SCHEME_UNIX)
             snprintf(host, sizeof(host), "localhost");

@@ -1273,7 +1273,12 @@ static void run_case(struct ctx *x, const struct scase *c, struct case_result *c
             free(actual);
             actual = NULL;
             outcome_free(&o);
-            if (st->kind == STEP_HTTP) {
+            if (st->broken) {
+                v = V_FAIL;
+                sb_adds(&why, "the statement could not be parsed (see the document's errors)");
+                actual = strdup("");
+                break;
+            } else if (st->kind == STEP_HTTP) {
                 v = do_http(x, st, &why, &actual, &o);
             } else {
                 do_call(x, st, &o);
@@ -1350,20 +1355,55 @@ static void finish_verdict(const struct run_config *rc, struct case_result *cr)
                  (cr->verdict == V_XPASS && rc->strict);
 }
 
+/* A document that cannot be read or parsed cleanly shows up in the reports
+ * as a failing case of its own, so that CI sees it as well as the exit
+ * status does. */
+static void add_document_failure(struct results *out, const char *path, int line, const char *why)
+{
+    struct case_result *n = realloc(out->v, (out->n + 1) * sizeof(*n));
+    if (!n)
+        return;
+    out->v = n;
+    struct case_result *cr = &out->v[out->n++];
+    memset(cr, 0, sizeof(*cr));
+    char *stem = stem_of(path);
+    struct sbuf id = {0};
+    sb_addf(&id, "%s.malformed", stem ? stem : "session");
+    free(stem);
+    cr->file = strdup(path);
+    cr->line = line;
+    cr->id = sb_steal(&id);
+    cr->tags = calloc(1, sizeof(char *));
+    cr->verdict = V_FAIL;
+    cr->gating = 1;
+    cr->message = strdup(why);
+    cr->expected = strdup("a well-formed session document");
+    cr->actual = strdup(why);
+}
+
 size_t runner_run_file(const struct run_config *rc, const char *path, struct results *out)
 {
     char *err = NULL;
     struct session *s = runner_load(path, rc->sidecars, NULL, NULL, &err);
     if (!s) {
         fprintf(stderr, "refd-conform: error: %s\n", err);
+        if (!rc->list_only)
+            add_document_failure(out, path, 0, err);
         free(err);
         out->session_errors++;
         return 0;
     }
-    for (size_t i = 0; i < s->nerrors; i++)
-        fprintf(stderr, "%s:%d: error: %s\n", path, s->errors[i].line, s->errors[i].msg);
-    if (s->nerrors)
+    if (s->nerrors) {
+        struct sbuf all = {0};
+        for (size_t i = 0; i < s->nerrors; i++) {
+            fprintf(stderr, "%s:%d: error: %s\n", path, s->errors[i].line, s->errors[i].msg);
+            sb_addf(&all, "%s%s:%d: %s", i ? "\n" : "", path, s->errors[i].line, s->errors[i].msg);
+        }
+        if (!rc->list_only)
+            add_document_failure(out, path, s->errors[0].line, sb_str(&all));
+        sb_free(&all);
         out->session_errors++;
+    }
     char *flags = calloc(s->ncases + 1, 1);
     size_t nsel = flags ? select_cases(rc->sel, s, flags) : 0;
     if (!nsel || rc->list_only) {

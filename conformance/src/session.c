@@ -908,6 +908,7 @@ static size_t read_example(struct parser *ps, struct block *b, size_t i, size_t 
         st->via = strdup(ps->pend.via);
     if (parse_statement(ps->s, st) < 0) {
         st->kind = STEP_CALL;
+        st->broken = 1;
         st->expect = EXPECT_TEXT;
         free(st->expect_error);
         st->expect_error = strdup("the statement could not be parsed");

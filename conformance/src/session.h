@@ -75,6 +75,7 @@ struct step {
     size_t fault_len;
     int http_status;         /* EXPECT_PROTOCOL_ERROR */
     char *expect_error;      /* why the expected text is not a literal */
+    int broken;              /* the statement did not parse (reported as an error) */
     /* STEP_HTTP */
     char *http_request;      /* raw request with placeholders unresolved */
     size_t http_request_len;
