@@ -680,8 +680,7 @@ struct pv *pv_parse(const char *text, size_t len, struct pv_error *err)
 /* ------------------------------------------------------------------ */
 /* repr */
 
-/* Decodes one UTF-8 sequence; returns its length, or 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t pv_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
     if (s[0] < 0x80) {
         *cp = s[0];
@@ -745,7 +744,7 @@ static void repr_text(const char *s, size_t len, int bytes, struct sbuf *out)
             sb_addf(out, "\\x%02x", c), i++;
         } else {
             uint32_t cp;
-            size_t l = utf8_decode(u + i, len - i, &cp);
+            size_t l = pv_utf8_decode(u + i, len - i, &cp);
             if (!l) {
                 /* not UTF-8: shown as Python shows a surrogate escape */
                 sb_addf(out, "\\udc%02x", c);

@@ -61,6 +61,10 @@ struct pv *pv_parse(const char *text, size_t len, struct pv_error *err);
  * its line. */
 size_t pv_skip_space(const char *text, size_t len, size_t pos);
 
+/* Decodes one UTF-8 sequence of at most n bytes at s (shortest form, no
+ * surrogates); returns its length, or 0 when it is not valid UTF-8. */
+size_t pv_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* repr() as Python 3 prints it. */
 void pv_repr(const struct pv *v, struct sbuf *out);
 /* Same, into a new string (caller frees). */

@@ -15,36 +15,14 @@ void results_count(const struct results *r, struct verdict_counts *c)
     }
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t l = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-    if (!l)
-        return 0;
-    uint32_t v = s[0] & (0x7F >> l);
-    for (size_t k = 1; k < l; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[k] & 0x3F);
-    }
-    if ((l == 2 && v < 0x80) || (l == 3 && v < 0x800) || (l == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
-        (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return l;
-}
-
 void json_escape(struct sbuf *sb, const char *s)
 {
     sb_addc(sb, '"');
     const unsigned char *p = (const unsigned char *)(s ? s : "");
+    const unsigned char *end = p + strlen((const char *)p);
     while (*p) {
         uint32_t cp;
-        size_t l = utf8_len(p, &cp);
+        size_t l = pv_utf8_decode(p, (size_t)(end - p), &cp);
         if (!l) {
             sb_adds(sb, "\\ufffd");
             p++;
@@ -72,9 +50,10 @@ void json_escape(struct sbuf *sb, const char *s)
 void xml_escape(struct sbuf *sb, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
+    const unsigned char *end = p + strlen((const char *)p);
     while (*p) {
         uint32_t cp;
-        size_t l = utf8_len(p, &cp);
+        size_t l = pv_utf8_decode(p, (size_t)(end - p), &cp);
         if (!l || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) {
             sb_adds(sb, "\xEF\xBF\xBD");
             p += l ? l : 1;
