@@ -247,7 +247,8 @@ const char *http_reason(int status)
 
 void http_head_begin(struct http_conn *c, struct buf *h, int status)
 {
-	const char *ver = c->have_head && c->req.version == 11 ? "1.1" : "1.0";
+	int version = c->have_head ? c->req.version : c->version_hint;
+	const char *ver = version == 11 ? "1.1" : "1.0";
 	buf_printf(h, "HTTP/%s %d %s\r\nServer: refd/" REFD_VERSION "\r\nDate: ", ver, status,
 	           http_reason(status));
 	time_http_date(h, (time_t)ev_now(c->lst->http->loop));
@@ -488,6 +489,7 @@ static void conn_process(struct http_conn *c)
 			                            limits(c)->max_header_bytes, &status);
 			if (rc == HTTP_PARSE_MORE) break;
 			if (rc == HTTP_PARSE_ERROR) {
+				c->version_hint = http_request_line_version(c->rbuf.p, c->rbuf.len);
 				http_respond_error(c, status, NULL, true);
 				break;
 			}

@@ -84,6 +84,7 @@ struct http_conn {
 	const struct http_stream_ops *stream;
 	void *stream_ctx;
 	bool chunked;               /* the stream's body is chunked */
+	int version_hint;           /* the request line's version when the head did not parse */
 };
 
 /* Responses. */

@@ -33,6 +33,16 @@ char *http_percent_decode(const char *s, size_t n)
 	return out;
 }
 
+int http_request_line_version(const char *data, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (data[i] == '\r' || data[i] == '\n')) i++;
+	const char *line = data + i;
+	const char *eol = memchr(line, '\r', len - i);
+	size_t n = eol ? (size_t)(eol - line) : len - i;
+	return n >= 9 && memcmp(line + n - 9, " HTTP/1.1", 9) == 0 ? 11 : 10;
+}
+
 void http_request_free(struct http_request *r)
 {
 	free(r->method);

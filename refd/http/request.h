@@ -49,6 +49,9 @@ int http_request_parse(struct http_request *r, const char *data, size_t len,
 void http_request_free(struct http_request *r);
 /* The first header of that name (case-insensitive), or NULL. */
 const char *http_request_header(const struct http_request *r, const char *name);
+/* The version a request line names (11 for "HTTP/1.1", else 10), for
+ * answering a request whose head is malformed further down. */
+int http_request_line_version(const char *data, size_t len);
 /* Percent-decode s[0..n) into a new string; "%00" stays as it is. */
 char *http_percent_decode(const char *s, size_t n);
 

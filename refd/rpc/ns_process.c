@@ -219,6 +219,8 @@ struct op {
 	struct op_item *items;
 	size_t n, n_pending;
 	struct sup_watch watch;
+	ev_idle check;              /* single: look at the pending item once the loop is idle */
+	ev_timer batch;             /* bulk: look at the pending items 50 ms after a change */
 	ev_timer report;            /* stop waits: "waiting for x to stop" every 2 s */
 	struct ev_loop *loop;
 };
@@ -226,6 +228,8 @@ struct op {
 static void op_free(struct op *op)
 {
 	sup_watch_remove(rpc_sup(op->c->rpc), &op->watch);
+	ev_idle_stop(op->loop, &op->check);
+	ev_timer_stop(op->loop, &op->batch);
 	ev_timer_stop(op->loop, &op->report);
 	for (size_t i = 0; i < op->n; i++) free(op->items[i].name);
 	free(op->items);
@@ -263,32 +267,56 @@ static void op_finish(struct op *op)
 	rpc_finish(c);
 }
 
-static void op_watch(struct sup_watch *w, struct proc *p, int old)
+/* Pending items are examined in target order. A bulk operation waits
+ * 50 ms after the first change so that processes finishing together are
+ * reported in priority order, as supervisord's 50 ms polling reports
+ * them; a single operation answers as soon as the loop is idle. */
+static void op_check(struct op *op)
 {
-	struct op *op = (struct op *)((char *)w - offsetof(struct op, watch));
-	bool any = false;
 	for (size_t i = 0; i < op->n; i++) {
 		struct op_item *it = &op->items[i];
-		if (!it->pending || it->p != p) continue;
-		any = true;
+		if (!it->pending) continue;
 		struct op_fault f = {0, NULL};
 		enum op_result r;
-		if (old == PROC_REMOVED) r = fault(&f, FAULT_BAD_NAME, it->name);  /* removed meanwhile */
-		else if (op->kind == OP_START) r = start_check(p, it->name, &f);
-		else r = stop_check(p);
+		if (!it->p) r = fault(&f, FAULT_BAD_NAME, it->name);    /* removed meanwhile */
+		else if (op->kind == OP_START) r = start_check(it->p, it->name, &f);
+		else r = stop_check(it->p);
 		if (r == OP_WAIT) continue;
 		it->pending = false;
 		op->n_pending--;
 		op_emit(op, it, r, &f);
 	}
-	if (any && op->n_pending == 0) op_finish(op);
+	if (op->n_pending == 0) op_finish(op);
+}
+
+static void op_check_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	ev_idle_stop(loop, w);
+	op_check(w->data);
+}
+
+static void op_batch_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	op_check(w->data);
+}
+
+static void op_watch(struct sup_watch *w, struct proc *p, int old)
+{
+	struct op *op = (struct op *)((char *)w - offsetof(struct op, watch));
+	for (size_t i = 0; i < op->n; i++) {
+		struct op_item *it = &op->items[i];
+		if (!it->pending || it->p != p) continue;
+		if (old == PROC_REMOVED) it->p = NULL;
+		if (!op->bulk) ev_idle_start(op->loop, &op->check);
+		else if (!ev_is_active(&op->batch)) ev_timer_start(op->loop, &op->batch);
+	}
 }
 
 static void report_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct op *op = w->data;
 	for (size_t i = 0; i < op->n; i++)
-		if (op->items[i].pending) proc_stop_report(op->items[i].p);
+		if (op->items[i].pending && op->items[i].p) proc_stop_report(op->items[i].p);
 }
 
 static struct op *op_new(struct rpc_call *c, enum op_kind kind, bool bulk, size_t n)
@@ -300,7 +328,9 @@ static struct op *op_new(struct rpc_call *c, enum op_kind kind, bool bulk, size_
 	op->loop = sup_loop(rpc_sup(c->rpc));
 	op->items = xcalloc(n ? n : 1, sizeof *op->items);
 	ev_timer_init(&op->report, report_cb, 2.0, 2.0);
-	op->report.data = op;
+	ev_idle_init(&op->check, op_check_cb);
+	ev_timer_init(&op->batch, op_batch_cb, 0.05, 0);
+	op->report.data = op->check.data = op->batch.data = op;
 	return op;
 }
 

@@ -1,0 +1,1 @@
+refd_unit_test(test_proc test_proc.c)
