@@ -82,7 +82,7 @@ struct rd {
 	void *dst;
 	const struct optdef *tab;
 	size_t ntab;
-	const char *suffix;     /* appended to every message, or NULL */
+	bool suffix;            /* messages get " in section ... (file: ...)" */
 	bool keep_going;        /* record an error and go on (check_all) */
 	int failed;
 	const char *text;       /* the expanded text of the current option */
@@ -461,12 +461,16 @@ const char *sv_raw(const struct ld *ld, const struct sview *v, const char *key,
 	return o->val.p ? o->val.p : "";
 }
 
+static char *suffix_for(const struct sview *v);
+
 static void rd_fail(struct rd *rd, const char *msg, const char *option)
 {
 	if (rd->suffix) {
-		char *m = xasprintf("%s%s", msg, rd->suffix);
+		char *sfx = suffix_for(rd->v);
+		char *m = xasprintf("%s%s", msg, sfx);
 		ld_error(rd->ld, m, rd->v, option);
 		free(m);
+		free(sfx);
 	} else {
 		ld_error(rd->ld, msg, rd->v, option);
 	}
@@ -526,7 +530,7 @@ static int read_stage(struct rd *rd, int stage)
 				}
 				continue;
 			}
-			if (d->names == X_RAW) {
+			if (d->names == X_RAW || !strchr(raw, '%')) {
 				text = xstrdup(raw);
 			} else {
 				char *ctx = xasprintf("%s.%s", rd->v->name, d->key);
@@ -535,7 +539,7 @@ static int read_stage(struct rd *rd, int stage)
 			}
 			free(owned);
 			if (!text) goto fail;
-			if (d->flags & F_TWICE) {
+			if ((d->flags & F_TWICE) && strchr(text, '%')) {
 				char *t2 = rd_expand(rd, text, rd->names[d->names], d->key, &err);
 				free(text);
 				text = t2;
@@ -996,7 +1000,6 @@ static int cmp_proc(const void *a, const void *b)
 static int build_procs(struct ld *ld, const struct sview *v, const char *group_name,
                        struct conf_proc ***out, size_t *nout)
 {
-	char *suffix = suffix_for(v);
 	struct pg_vals pv;
 	memset(&pv, 0, sizeof pv);
 	struct conf_kv penv = { 0 }, env = { 0 };
@@ -1004,7 +1007,7 @@ static int build_procs(struct ld *ld, const struct sview *v, const char *group_n
 	size_t n = 0;
 	char *program = NULL, *err = NULL;
 	struct rd rd = { .ld = ld, .v = v, .dst = &pv, .tab = proc_tab, .ntab = NELEM(proc_tab),
-	                 .suffix = suffix };
+	                 .suffix = true };
 	const char *colon = strchr(v->name, ':');
 	if (conf_v_name(colon ? colon + 1 : "", &program, &err) != 0) {
 		rd_fail(&rd, err, NULL);
@@ -1136,7 +1139,6 @@ static int build_procs(struct ld *ld, const struct sview *v, const char *group_n
 	conf_kv_free(&penv);
 	conf_kv_free(&env);
 	free(program);
-	free(suffix);
 	return 0;
 fail:
 	free(err);
@@ -1146,7 +1148,6 @@ fail:
 	conf_kv_free(&penv);
 	conf_kv_free(&env);
 	free(program);
-	free(suffix);
 	return -1;
 }
 
@@ -1798,7 +1799,7 @@ int ld_build(struct ld *ld)
 	/* Python's sort is stable: equal (priority, name) keep their order */
 	struct conf *c = ld->c;
 	for (size_t i = 0; i < c->n_groups; i++) c->groups[i]->refs = (int)i;
-	qsort(c->groups, c->n_groups, sizeof *c->groups, cmp_group);
+	if (c->n_groups) qsort(c->groups, c->n_groups, sizeof *c->groups, cmp_group);
 	for (size_t i = 0; i < c->n_groups; i++) c->groups[i]->refs = 1;
 	return 0;
 }
