@@ -160,7 +160,10 @@ def supervisord_view(path, args):
         return 'error', str(e)
     except Exception as e:     # supervisord would print a traceback
         return 'crash', '%s: %s' % (type(e).__name__, e)
-    return 'ok', summary(o)
+    try:
+        return 'ok', summary(o)
+    except Exception as e:     # accepted, but with a value refd cannot hold
+        return 'ok', 'accepted; no summary (%s: %s)\n' % (type(e).__name__, e)
 
 
 CLI_MAP = {'-u': '--user', '-l': '--logfile', '-j': '--pidfile', '-q': '--childlogdir',
