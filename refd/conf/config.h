@@ -91,12 +91,14 @@ struct conf_group {
 	enum conf_groupkind kind;
 	char *name;
 	int priority;               /* group priority */
-	struct conf_proc **procs;   /* in the group's process order (config.md §9, §7.6) */
+	struct conf_proc **procs;   /* in the group's process order (config.md §9, §7.6);
+	                             * two may share a name: supervisord keeps the
+	                             * later one when it activates the group */
 	size_t n_procs;
 	char *section;              /* e.g. "program:web", for messages */
 	char *file;                 /* the file the section first appeared in */
 	/* CONF_GROUP_LISTENER */
-	unsigned long long events;  /* bit set of event types (events/ defines the bits) */
+	unsigned long long events;  /* EVTYPE_BIT()s of the types named (conf/evtypes.h) */
 	int buffer_size;
 	enum conf_result_handler result_handler;
 	/* CONF_GROUP_FCGI */
@@ -196,7 +198,8 @@ struct conf {
 	size_t n_servers;
 	struct conf_rpcif *rpcifs;
 	size_t n_rpcifs;
-	struct conf_group **groups; /* sorted by (priority, name) (config.md §10) */
+	struct conf_group **groups; /* sorted by (priority, name) (config.md §10); names
+	                             * of different kinds may repeat: the first wins */
 	size_t n_groups;
 	struct conf_ctl ctl;
 	struct conf_msg *msgs;
