@@ -477,17 +477,24 @@ static void rd_fail(struct rd *rd, const char *msg, const char *option)
 	rd->failed++;
 }
 
-/* Expand with the loader's budget. */
+/* Every value refd keeps is charged to the load, so that a small file
+ * (numprocs = 100000, long values) cannot make it build gigabytes. */
+static int charge(struct ld *ld, size_t n, char **err)
+{
+	ld->expanded += n;
+	if (ld->expanded <= CONF_MAX_EXPANDED) return 0;
+	*err = xasprintf("configuration too large: its values add up to more than %llu bytes",
+	                 (unsigned long long)CONF_MAX_EXPANDED);
+	return -1;
+}
+
 static char *rd_expand(struct rd *rd, const char *text, const struct xnames *nm,
                        const char *ctx, char **err)
 {
 	char *r = xp_expand(text, nm, ctx, err);
 	if (!r) return NULL;
-	rd->ld->expanded += strlen(r);
-	if (rd->ld->expanded > CONF_MAX_EXPANDED) {
+	if (charge(rd->ld, strlen(r), err) != 0) {
 		free(r);
-		*err = xasprintf("Format string %s is not expanded: the configuration expands to more than %llu bytes",
-		                 ctx, (unsigned long long)CONF_MAX_EXPANDED);
 		return NULL;
 	}
 	return r;
@@ -515,6 +522,7 @@ static int read_stage(struct rd *rd, int stage)
 		bool dflt;
 		const char *raw = sv_raw(ld, rd->v, d->key, &file, &line, &dflt);
 		char *text = NULL;
+		bool charged = false;           /* rd_expand charged the result */
 		if (!raw && (d->flags & F_DFLT_STOPASGROUP)) {
 			/* a Python bool default is not a string: no expansion */
 			const bool *sg = rd_field(rd, "stopasgroup");
@@ -536,6 +544,7 @@ static int read_stage(struct rd *rd, int stage)
 				char *ctx = xasprintf("%s.%s", rd->v->name, d->key);
 				text = rd_expand(rd, raw, rd->names[d->names], ctx, &err);
 				free(ctx);
+				charged = true;
 			}
 			free(owned);
 			if (!text) goto fail;
@@ -544,6 +553,13 @@ static int read_stage(struct rd *rd, int stage)
 				free(text);
 				text = t2;
 				if (!text) goto fail;
+			}
+		}
+		if (!charged) {
+			/* not charged by an expansion: charge the copy */
+			if (charge(ld, strlen(text), &err) != 0) {
+				free(text);
+				goto fail;
 			}
 		}
 		if ((d->flags & F_EMPTY_MISSING) && !*text && (d->flags & F_REQUIRED)) {
@@ -1124,6 +1140,12 @@ static int build_procs(struct ld *ld, const struct sview *v, const char *group_n
 		        pv.err_events, pv.err_syslog);
 		conf_kv_copy(&p->env, genv);
 		conf_kv_copy(&p->env, &env);
+		size_t envsize = 0;
+		for (size_t i = 0; i < p->env.n; i++) envsize += strlen(p->env.keys[i]) + strlen(p->env.vals[i]) + 2;
+		if (charge(ld, envsize, &err) != 0) {
+			rd_fail(&rd, err, "environment");
+			goto fail;
+		}
 		if (rd_has(&rd, "serverurl")) {
 			char *st = uc_strip_dup(pv.serverurl);
 			char *up = uc_upper_dup(st);
