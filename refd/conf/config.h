@@ -209,7 +209,11 @@ struct conf {
 	char *home;                 /* $HOME at load time (for ~), NULL = unset */
 };
 
-/* Command-line values that override the file (cli.md §1). NULL / -1 = unset. */
+/* Command-line values that override the file (cli.md §1); NULL = unset.
+ * main checks them with the value.h parsers first ("invalid value for -m
+ * '99': ..."); conf_load applies them after the file, then resolves the
+ * user (CLI or file) and makes logfile and pidfile absolute, as
+ * supervisord's realize() does. */
 struct conf_cli {
 	const char *logfile, *pidfile, *childlogdir, *directory, *identifier, *user;
 	const char *logfile_maxbytes, *logfile_backups, *loglevel, *umask;
@@ -256,12 +260,15 @@ struct conf_errors {
 
 /* Load and validate path (plus its includes) with the command line applied.
  * Returns NULL and fills errs on failure: one error normally (supervisord
- * stops at the first), every syntax error found when check_all is true. */
+ * stops at the first; it is the same one), or with check_all (refd
+ * --check-config) every syntax error of every file and, when there are
+ * none, the first error of each section and of each [supervisord] option.
+ * errs may be NULL. The caller frees errs with conf_errors_free. */
 struct conf *conf_load(const char *path, const struct conf_cli *cli,
                        const struct conf_env_src *src, bool check_all,
                        struct conf_errors *errs);
 /* The same from text in memory; name stands for the file in messages and
- * %(here)s is the cwd. */
+ * %(here)s is the cwd (also the base of relative [include] patterns). */
 struct conf *conf_load_text(const char *name, const char *text, size_t len,
                             const struct conf_cli *cli, const struct conf_env_src *src,
                             bool check_all, struct conf_errors *errs);
