@@ -1073,6 +1073,16 @@ static int build_procs(struct ld *ld, const struct sview *v, const char *group_n
 	for (long long num = start; num < start + count; num++) {
 		nm[X_INST].process_num = num;
 		nm[X_INST].numprocs = pv.numprocs.v;
+		/* supervisord reuses one dict for every instance and puts its
+		 * ENV_ names back into it each time: an earlier instance's
+		 * environment= value survives only where E has no such name */
+		if (num > start) {
+			struct conf_kv keep = { 0 };
+			for (size_t i = 0; i < penv.n; i++)
+				if (!conf_kv_get(ld->env, penv.keys[i])) conf_kv_set(&keep, penv.keys[i], penv.vals[i]);
+			conf_kv_free(&penv);
+			penv = keep;
+		}
 		char *e = rd_expand(&rd, pv.environment, &nm[X_INST], "environment", &err);
 		conf_kv_free(&env);
 		if (!e || conf_parse_kv_pairs(e, &env, &err) != 0) {

@@ -228,11 +228,13 @@ class Gen:
     AR = ['true', 'false', 'unexpected', 'UNEXPECTED', 'sometimes', 'yes', '1', '']
     ENVS = ['A=1', 'A="x y",B=2', "A='q,r'", 'A=1,', 'A=1;B=2', 'A=1 B=2', 'A=1,,B=2', 'E=', 'E=""', 'A=1,B=2 3',
             'A=$HOME', 'A=x*y', 'N=a=b', 'M=x\\y', 'A=caf\u00e9', 'A="unterminated', 'S=foo#bar', 'A=%(ENV_HOME)s',
-            'A=%(here)s', 'A=%(program_name)s', 'P=%(process_num)d', 'A=100%%', 'A=100%', 'K%(process_num)d=v']
+            'A=%(here)s', 'A=%(program_name)s', 'P=%(process_num)d', 'A=100%%', 'A=100%', 'K%(process_num)d=v',
+            'PATH="/x:%(ENV_PATH)s"', 'K%(process_num)d="%(ENV_K0)s"']
     NAMES = ['web', 'a b', 'a:b', 'a/b', ' sp ', 'x', 'web2', 'caf\u00e9']
     CMDS = ['/bin/cat', 'cat %(program_name)s', '/bin/echo %(process_num)02d', 'echo %(ENV_HOME)s', 'x %(nosuch)s',
             'x 100%', 'x %%h', "bash -c 'a ; b'", 'x ;comment', 'x;y', '', 'echo %(host_node_name)s %(group_name)s',
-            'x %(numprocs)d', 'x %(process_num)s', 'x %(program_name)d', 'x %(here)r', 'x %(process_num)5.2f']
+            'x %(numprocs)d', 'x %(process_num)s', 'x %(program_name)d', 'x %(here)r', 'x %(process_num)5.2f',
+            'x %(ENV_K0)s %(ENV_PATH)s']
     PNAMES = ['%(program_name)s', '%(program_name)s_%(process_num)02d', 'fixed', '%(program_name)s-%(process_num)d',
               'a b', '%(process_num)', 'x%(nosuch)s', '%(group_name)s_%(process_num)s']
     LOGS = ['AUTO', 'auto', 'NONE', 'off', 'syslog', '/tmp/x.log', '/nonexistent/x.log', '%(here)s/o.log', 'rel.log',
