@@ -203,6 +203,14 @@ static int cmp_proc(const void *a, const void *b)
 	return x->process_num < y->process_num ? -1 : x->process_num > y->process_num;
 }
 
+static bool sv_raw_given(const struct ld *ld, const struct sview *v, const char *key)
+{
+	const char *file;
+	int line;
+	bool dflt;
+	return sv_raw(ld, v, key, &file, &line, &dflt) != NULL;
+}
+
 /* _processes_from_section: the process configs of one program-like
  * section, placed in group_name. Every error carries supervisord's
  * " in section ... (file: ...)" suffix. */
@@ -241,7 +249,7 @@ static int build_procs(struct ld *ld, const struct sview *v, const char *group_n
 	if (read_stage(&rd, S_PROC) != 0) goto fail;
 	if (pv.numprocs.v > 1 && !strstr(pv.process_name, "%(process_num)")) {
 		rd_fail(&rd, "%(process_num) must be present within process_name when numprocs > 1",
-		        "process_name");
+		        sv_raw_given(ld, v, "process_name") ? "process_name" : "numprocs");
 		goto fail;
 	}
 	if (pv.stopasgroup && !pv.killasgroup) {
