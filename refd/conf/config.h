@@ -91,12 +91,14 @@ struct conf_group {
 	enum conf_groupkind kind;
 	char *name;
 	int priority;               /* group priority */
-	struct conf_proc **procs;   /* in the group's process order (config.md §9, §7.6) */
+	struct conf_proc **procs;   /* in the group's process order (config.md §9, §7.6);
+	                             * two may share a name: supervisord keeps the
+	                             * later one when it activates the group */
 	size_t n_procs;
 	char *section;              /* e.g. "program:web", for messages */
 	char *file;                 /* the file the section first appeared in */
 	/* CONF_GROUP_LISTENER */
-	unsigned long long events;  /* bit set of event types (events/ defines the bits) */
+	unsigned long long events;  /* EVTYPE_BIT()s of the types named (conf/evtypes.h) */
 	int buffer_size;
 	enum conf_result_handler result_handler;
 	/* CONF_GROUP_FCGI */
@@ -196,7 +198,8 @@ struct conf {
 	size_t n_servers;
 	struct conf_rpcif *rpcifs;
 	size_t n_rpcifs;
-	struct conf_group **groups; /* sorted by (priority, name) (config.md §10) */
+	struct conf_group **groups; /* sorted by (priority, name) (config.md §10); names
+	                             * of different kinds may repeat: the first wins */
 	size_t n_groups;
 	struct conf_ctl ctl;
 	struct conf_msg *msgs;
@@ -206,7 +209,11 @@ struct conf {
 	char *home;                 /* $HOME at load time (for ~), NULL = unset */
 };
 
-/* Command-line values that override the file (cli.md §1). NULL / -1 = unset. */
+/* Command-line values that override the file (cli.md §1); NULL = unset.
+ * main checks them with the value.h parsers first ("invalid value for -m
+ * '99': ..."); conf_load applies them after the file, then resolves the
+ * user (CLI or file) and makes logfile and pidfile absolute, as
+ * supervisord's realize() does. */
 struct conf_cli {
 	const char *logfile, *pidfile, *childlogdir, *directory, *identifier, *user;
 	const char *logfile_maxbytes, *logfile_backups, *loglevel, *umask;
@@ -253,12 +260,15 @@ struct conf_errors {
 
 /* Load and validate path (plus its includes) with the command line applied.
  * Returns NULL and fills errs on failure: one error normally (supervisord
- * stops at the first), every syntax error found when check_all is true. */
+ * stops at the first; it is the same one), or with check_all (refd
+ * --check-config) every syntax error of every file and, when there are
+ * none, the first error of each section and of each [supervisord] option.
+ * errs may be NULL. The caller frees errs with conf_errors_free. */
 struct conf *conf_load(const char *path, const struct conf_cli *cli,
                        const struct conf_env_src *src, bool check_all,
                        struct conf_errors *errs);
 /* The same from text in memory; name stands for the file in messages and
- * %(here)s is the cwd. */
+ * %(here)s is the cwd (also the base of relative [include] patterns). */
 struct conf *conf_load_text(const char *name, const char *text, size_t len,
                             const struct conf_cli *cli, const struct conf_env_src *src,
                             bool check_all, struct conf_errors *errs);

@@ -204,6 +204,8 @@ int ini_read(struct ini *ini, const char *fname, const char *data, size_t len, s
 	ini->files = xrealloc(ini->files, (ini->nfiles + 1) * sizeof *ini->files);
 	char *file = ini->files[ini->nfiles++] = xstrdup(fname);
 	ini->gen++;
+	ini->read_first = ini->n;
+	ini->defaults_touched = false;
 
 	struct reader r = { .ini = ini, .fname = fname, .err = err };
 	struct ini_sect *cursect = NULL;
@@ -332,6 +334,7 @@ int ini_read(struct ini *ini, const char *fname, const char *data, size_t len, s
 		o->line = lineno;
 		optidx = (ssize_t)i;
 		optname_set = true;
+		if (cursect == &ini->defaults) ini->defaults_touched = true;
 		touch(&r, cursect, i);
 	}
 out:
@@ -357,11 +360,14 @@ out:
 void ini_expand_here(struct ini *ini, const char *here)
 {
 	/* [DEFAULT] options holding %(here)s become own options of every
-	 * section that lacks them (Python's items() + set()) */
+	 * section that lacks them (Python's items() + set()). Sections seen by
+	 * an earlier call already have them, unless [DEFAULT] changed since:
+	 * only the last read's new sections need looking at. */
+	size_t first = ini->defaults_touched ? 0 : ini->read_first;
 	for (size_t d = 0; d < ini->defaults.n; d++) {
 		struct ini_opt *dop = &ini->defaults.opts[d];
 		if (!dop->val.p || !strstr(dop->val.p, "%(here)s")) continue;
-		for (size_t k = 0; k < ini->n; k++) {
+		for (size_t k = first; k < ini->n; k++) {
 			struct ini_sect *s = ini->v[k];
 			if (ini_own(s, dop->name)) continue;
 			ini_set(ini, s, dop->name, dop->val.p, dop->file, dop->line);

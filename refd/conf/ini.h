@@ -38,6 +38,8 @@ struct ini {
 	char **files;               /* every file name read, owned */
 	size_t nfiles;
 	unsigned gen;               /* number of reads so far */
+	size_t read_first;          /* sections created by the last read start here */
+	bool defaults_touched;      /* the last read set a [DEFAULT] option */
 	/* options that may hold a literal %(here)s, as (section, index) */
 	struct ini_ref { struct ini_sect *s; size_t i; } *pending;
 	size_t npending, cappending;

@@ -72,6 +72,9 @@ void ld_info(struct ld *ld, const char *text);
 
 /* sections.c: everything after the files are read (config.md §6 order). */
 int ld_build(struct ld *ld);
+/* programs.c: the process groups, from [group:x], [program:x],
+ * [eventlistener:x] and [fcgi-program:x]. */
+int ld_build_groups(struct ld *ld);
 /* The value of key in v as Python's get() sees it, or NULL. */
 const char *sv_raw(const struct ld *ld, const struct sview *v, const char *key,
                    const char **file, int *line, bool *from_default);

@@ -9,6 +9,8 @@ set(MODULE_SOURCES
   load.c
   path.c
   proc.c
+  programs.c
+  reader.c
   sections.c
   shlex.c
   value.c

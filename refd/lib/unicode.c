@@ -264,6 +264,23 @@ static void map_case(struct buf *out, const char *s, size_t n,
                      const struct uc_multi *multi, size_t nmulti, bool lower)
 {
 	for (size_t i = 0; i < n;) {
+		/* a run of ASCII at once */
+		size_t k = i;
+		while (k < n && (unsigned char)s[k] < 0x80) k++;
+		if (k > i) {
+			buf_reserve(out, k - i);
+			char *dst = out->p + out->len;
+			for (size_t j = i; j < k; j++) {
+				char c = s[j];
+				if (lower && c >= 'A' && c <= 'Z') c += 32;
+				else if (!lower && c >= 'a' && c <= 'z') c -= 32;
+				dst[j - i] = c;
+			}
+			out->len += k - i;
+			out->p[out->len] = '\0';
+			i = k;
+			if (i >= n) break;
+		}
 		uint32_t cp;
 		size_t len = u8_decode(s + i, n - i, &cp);
 		if (len == 0) { buf_putc(out, s[i]); i++; continue; }
@@ -275,8 +292,8 @@ static void map_case(struct buf *out, const char *s, size_t n,
 			continue;
 		}
 		const char *to = NULL;
-		for (size_t k = 0; k < nmulti; k++)
-			if (multi[k].cp == cp) { to = multi[k].to; break; }
+		for (size_t m = 0; m < nmulti; m++)
+			if (multi[m].cp == cp) { to = multi[m].to; break; }
 		if (to) { buf_puts(out, to); continue; }
 		size_t lo = 0, hi = nruns;
 		while (lo < hi) {

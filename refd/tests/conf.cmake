@@ -21,3 +21,10 @@ set_tests_properties(conf_differential PROPERTIES LABELS "differential;conforman
 refd_unit_test(test_conf_values test_conf_values.c)
 refd_unit_test(test_conf_expand test_conf_expand.c)
 refd_unit_test(test_conf_load test_conf_load.c)
+
+# The same over generated configs (a fixed seed, so a failure reproduces:
+# conf_differential.py CONF_DUMP --random 400 1 prints the failing file).
+add_test(NAME conf_differential_random
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/conf_differential.py
+                 $<TARGET_FILE:conf-dump> --random 400 1)
+set_tests_properties(conf_differential_random PROPERTIES LABELS "differential;conformance")
