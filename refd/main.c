@@ -143,21 +143,6 @@ static int drop_privileges(uid_t uid, char **why)
 	return 0;
 }
 
-static int resolve_user(const char *user, uid_t *uid, char **why)
-{
-	char *end;
-	long n = strtol(user, &end, 10);
-	if (*user && !*end) {
-		if (!getpwuid((uid_t)n)) { *why = xasprintf("Invalid user id %s", user); return -1; }
-		*uid = (uid_t)n;
-		return 0;
-	}
-	struct passwd *pw = getpwnam(user);
-	if (!pw) { *why = xasprintf("Invalid user name %s", user); return -1; }
-	*uid = pw->pw_uid;
-	return 0;
-}
-
 static void raise_limit(struct refd *r, int resource, long long min, const char *name,
                         const char *what, const char *option)
 {
@@ -401,7 +386,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	if (r.cli.print_config) {
-		char *text = conf_builtin_text(tmpdir());
+		char *text = conf_sample_text();
 		fputs(text, stdout);
 		free(text);
 		return EXIT_OK;
@@ -445,12 +430,11 @@ int main(int argc, char **argv)
 	/* cli.md §3: the user, then privileges and limits. */
 	mainlog_init(&r.log, r.conf->sd.loglevel);
 	logwatch_hub_init(&r.hub);
-	if (r.conf->sd.user) {
-		uid_t uid;
+	if (r.conf->sd.has_uid) {
+		/* conf_load resolved the user (cli.md §3); drop to it now. */
 		char *why = NULL;
-		if (resolve_user(r.conf->sd.user, &uid, &why) < 0) usage_error(&r, why, NULL);
-		if (drop_privileges(uid, &why) < 0) usage_error(&r, why, NULL);
-		mainlog_log(&r.log, LVL_INFO, "Set uid to user %d succeeded", (int)uid);
+		if (drop_privileges(r.conf->sd.uid, &why) < 0) usage_error(&r, why, NULL);
+		mainlog_log(&r.log, LVL_INFO, "Set uid to user %d succeeded", (int)r.conf->sd.uid);
 	} else if (getuid() == 0) {
 		mainlog_log(&r.log, LVL_CRIT,
 		            "Supervisor is running as root.  Privileges were not dropped because no user "
