@@ -16,11 +16,11 @@ function(refd_e2e_test name module)
     ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;PYTHONDONTWRITEBYTECODE=1")
 endfunction()
 
-function(refd_e2e_valgrind_test name module)
+function(refd_e2e_valgrind_test name)
   if(NOT TARGET refd OR REFD_SANITIZE)
     return()
   endif()
-  add_test(NAME ${name} COMMAND ${REFD_PYTHON} -m unittest -v ${module}
+  add_test(NAME ${name} COMMAND ${REFD_PYTHON} -m unittest -v ${ARGN}
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
   set_tests_properties(${name} PROPERTIES LABELS valgrind
     ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};PYTHONDONTWRITEBYTECODE=1")
@@ -28,3 +28,6 @@ endfunction()
 
 refd_e2e_test(e2e_foundation test_foundation)
 refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
+refd_e2e_test(e2e_process test_process)
+refd_e2e_valgrind_test(valgrind_process test_process.Stdin test_process.SpawnErrors test_process.Exits
+                       test_process.Stopping test_process.DaemonSignals)
