@@ -44,7 +44,7 @@ struct proc_rt {
 	char *path[2];              /* resolved log paths (AUTO named), NULL = none */
 	struct buf stdin_buf;
 	bool stdin_dead;            /* EPIPE seen, or no pipe */
-	ev_tstamp stdin_since;
+	ev_timer log_retry;         /* a log write failed: retry, reading paused */
 };
 
 struct pidmap_entry {
@@ -271,10 +271,37 @@ static ssize_t read_output(struct proc_rt *rt, int ch)
 	return 0;
 }
 
+/* A log file cannot take more (disk full): stop reading the child's
+ * pipes until it can. The child blocks on a full pipe; nothing is lost. */
+static void check_blocked(struct proc_rt *rt)
+{
+	struct sup *s = rt->sup;
+	if (!rt->logs_open || ev_is_active(&rt->log_retry)) return;
+	if (!childlog_blocked(&rt->log[0]) && !childlog_blocked(&rt->log[1])) return;
+	ev_io_stop(s->loop, &rt->out_w);
+	ev_io_stop(s->loop, &rt->err_w);
+	ev_timer_set(&rt->log_retry, 1.0, 1.0);
+	ev_timer_start(s->loop, &rt->log_retry);
+}
+
+static void log_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct proc_rt *rt = w->data;
+	if (!rt->logs_open) {
+		ev_timer_stop(loop, w);
+		return;
+	}
+	if (childlog_retry(&rt->log[0]) < 0 || childlog_retry(&rt->log[1]) < 0) return;
+	ev_timer_stop(loop, w);
+	if (rt->out_fd >= 0) ev_io_start(loop, &rt->out_w);
+	if (rt->err_fd >= 0) ev_io_start(loop, &rt->err_w);
+}
+
 static void output_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct proc_rt *rt = w->data;
 	read_output(rt, w == &rt->out_w ? CHAN_STDOUT : CHAN_STDERR);
+	check_blocked(rt);
 }
 
 static void stdin_flush(struct proc_rt *rt)
@@ -440,6 +467,7 @@ static void world_reaped(void *ctx, struct proc *p)
 	stop_io(s, &rt->in_w, &rt->in_fd);
 	buf_free(&rt->stdin_buf);
 	rt->stdin_dead = true;
+	ev_timer_stop(s->loop, &rt->log_retry);
 	close_logs(rt);
 	if (p->pid) pid_del(s, p->pid);
 }
@@ -510,7 +538,8 @@ static struct proc *proc_create(struct sup *s, struct pgroup *g, struct conf_pro
 	ev_io_init(&rt->out_w, output_cb, -1, EV_READ);
 	ev_io_init(&rt->err_w, output_cb, -1, EV_READ);
 	ev_io_init(&rt->in_w, stdin_cb, -1, EV_WRITE);
-	rt->timer.data = rt->out_w.data = rt->err_w.data = rt->in_w.data = rt;
+	ev_timer_init(&rt->log_retry, log_retry_cb, 1.0, 1.0);
+	rt->timer.data = rt->out_w.data = rt->err_w.data = rt->in_w.data = rt->log_retry.data = rt;
 	const struct conf_log *cl[2] = {&cfg->out, &cfg->err};
 	for (int ch = 0; ch < 2; ch++) {
 		if (cl[ch]->kind == CONF_LOG_AUTO) rt->path[ch] = auto_log_path(s, cfg->name, ch);
@@ -525,6 +554,7 @@ static void proc_destroy(struct sup *s, struct proc *p)
 	struct proc_rt *rt = p->io;
 	notify_watches(s, p, PROC_REMOVED);
 	ev_timer_stop(s->loop, &rt->timer);
+	ev_timer_stop(s->loop, &rt->log_retry);
 	if (p->pid) world_reaped(s, p);
 	close_logs(rt);
 	buf_free(&rt->stdin_buf);

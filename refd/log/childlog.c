@@ -107,23 +107,48 @@ static void to_syslog(struct childlog *c, const char *data, size_t n)
 	} while (p < end);
 }
 
+/* Write to the file; what does not fit is kept for childlog_retry. */
 static void write_file(struct childlog *c, const char *data, size_t n)
 {
 	if (!c->has_file) return;
-	if (!rotfile_is_open(&c->file)) {
-		if (!c->file.path || rotfile_reopen(&c->file) < 0) return;
+	if (c->unwritten.len) {         /* keep the order: behind what is waiting */
+		buf_append(&c->unwritten, data, n);
+		return;
 	}
-	if (rotfile_write(&c->file, data, n, NULL) < 0) {
+	if (!rotfile_is_open(&c->file) && (!c->file.path || rotfile_reopen(&c->file) < 0)) {
+		buf_append(&c->unwritten, data, n);
+		return;
+	}
+	size_t done = 0;
+	if (rotfile_write(&c->file, data, n, &done) < 0) {
+		buf_append(&c->unwritten, data + done, n - done);
 		if (errno != c->write_errno) {
 			c->write_errno = errno;
 			mainlog_log(c->mainlog, LVL_ERRO, "cannot write %s log %s for '%s': %s",
 			            chan_name(c->channel), c->file.path, c->procname, strerror(errno));
 		}
-	} else if (c->write_errno) {
+	}
+}
+
+bool childlog_blocked(const struct childlog *c)
+{
+	return c->unwritten.len > 0;
+}
+
+int childlog_retry(struct childlog *c)
+{
+	if (!c->unwritten.len) return 0;
+	if (!rotfile_is_open(&c->file) && (!c->file.path || rotfile_reopen(&c->file) < 0)) return -1;
+	size_t done = 0;
+	int rc = rotfile_write(&c->file, c->unwritten.p, c->unwritten.len, &done);
+	buf_consume(&c->unwritten, done);
+	if (rc < 0) return -1;
+	if (c->write_errno) {
 		c->write_errno = 0;
 		mainlog_log(c->mainlog, LVL_INFO, "writing %s log %s for '%s' again",
 		            chan_name(c->channel), c->file.path, c->procname);
 	}
+	return 0;
 }
 
 /* The bounded capture buffer: when a chunk would overflow it, as many
@@ -249,6 +274,8 @@ int childlog_clear(struct childlog *c)
 void childlog_close(struct childlog *c)
 {
 	childlog_eof(c);
+	childlog_retry(c);          /* a last attempt: the process is gone */
+	buf_free(&c->unwritten);
 	rotfile_free(&c->file);
 	buf_free(&c->pending);
 	buf_free(&c->capture);

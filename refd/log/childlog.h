@@ -53,6 +53,7 @@ struct childlog {
 	struct buf pending;         /* bytes waiting for a token decision */
 	struct buf capture;         /* the block being captured */
 	int write_errno;            /* the last file error, reported once */
+	struct buf unwritten;       /* file bytes a failed write left over, in order */
 	struct mainlog *mainlog;
 	struct childlog_hooks hooks;
 };
@@ -66,6 +67,12 @@ void childlog_feed(struct childlog *c, const char *data, size_t n);
 /* The pipe closed: whatever is still held back is logged (refd logs the
  * trailing fragment supervisord loses, logging.md §6). */
 void childlog_eof(struct childlog *c);
+/* A write to the file failed (disk full, say): the bytes are kept, in
+ * order, and the caller should stop reading the pipe — the child then
+ * blocks on a full pipe instead of losing output — and call
+ * childlog_retry until it returns 0. */
+bool childlog_blocked(const struct childlog *c);
+int childlog_retry(struct childlog *c);
 /* SIGUSR2: reopen the file at its path. */
 void childlog_reopen(struct childlog *c);
 /* clearProcessLogs: remove the file, reopen it empty, empty the capture

@@ -31,3 +31,5 @@ refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
 refd_e2e_test(e2e_process test_process)
 refd_e2e_valgrind_test(valgrind_process test_process.Stdin test_process.SpawnErrors test_process.Exits
                        test_process.Stopping test_process.DaemonSignals)
+refd_e2e_test(e2e_logs test_logs)
+refd_e2e_valgrind_test(valgrind_logs test_logs.OddBytes test_logs.Clearing test_logs.CaptureAndAnsi test_logs.Tail)

@@ -96,36 +96,56 @@ class Daemon:
     def __init__(self, extra="", inet_extra="", unix_extra="", twiddler_extra="",
                  loglevel="info", args=(), binary=None, conf=None, auth=(None, None)):
         self.tmp = tempfile.mkdtemp(prefix="refd-e2e-")
-        self.port = free_port()
         self.sock = os.path.join(self.tmp, "refd.sock")
         self.conf_path = os.path.join(self.tmp, "refd.conf")
-        fields = dict(tmp=self.tmp, port=self.port, inet_extra=inet_extra,
-                      unix_extra=unix_extra, twiddler_extra=twiddler_extra,
-                      loglevel=loglevel)
-        text = conf if conf is not None else BASE_CONF + extra
-        with open(self.conf_path, "w") as f:
-            f.write(text.format(**fields))
+        self.fields = dict(tmp=self.tmp, inet_extra=inet_extra, unix_extra=unix_extra,
+                           twiddler_extra=twiddler_extra, loglevel=loglevel)
+        self.template = conf if conf is not None else BASE_CONF + extra
+        self.port = None
+        self._write_conf()
         self.args = list(args)
         self.binary = binary or REFD
         self.auth = auth
         self.proc = None
         self.expect_clean_exit = True
 
+    def _write_conf(self):
+        """(Re)write the config with a fresh free port."""
+        self.port = free_port()
+        with open(self.conf_path, "w") as f:
+            f.write(self.template.format(port=self.port, **self.fields))
+
     def start(self, wait=True):
-        self.stderr_path = os.path.join(self.tmp, "stderr.txt")
-        self.stdout_path = os.path.join(self.tmp, "stdout.txt")
-        cmd = WRAPPER + [self.binary, "-c", self.conf_path, "-n"] + self.args
-        self.proc = subprocess.Popen(cmd, stdout=open(self.stdout_path, "wb"),
-                                     stderr=open(self.stderr_path, "wb"),
-                                     start_new_session=True)
-        if wait:
-            wait_for(self._ready, timeout=10, what="refd to answer")
+        # A port found free can be taken by someone else before refd binds
+        # it (tests run in parallel): then refd says so and we try another.
+        for attempt in range(5):
+            self.stderr_path = os.path.join(self.tmp, "stderr.txt")
+            self.stdout_path = os.path.join(self.tmp, "stdout.txt")
+            cmd = WRAPPER + [self.binary, "-c", self.conf_path, "-n"] + self.args
+            with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+                self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True)
+            if not wait:
+                return self
+            try:
+                wait_for(self._ready, timeout=10, what="refd to answer")
+                return self
+            except AssertionError:
+                if (self.proc.poll() is not None and "Another program is already listening" in self.stderr()
+                        and "{port}" in self.template and attempt < 4):
+                    self._write_conf()
+                    continue
+                raise
         return self
 
     def _ready(self):
         if self.proc.poll() is not None:
             raise AssertionError("refd exited with %s: %s" % (self.proc.returncode, self.stderr()))
-        return self.rpc(*self.auth).supervisor.getState()["statecode"] == 1
+        s = self.rpc(*self.auth).supervisor
+        # The answer must come from our daemon, not from whoever else has
+        # the port (valgrind runs refd in the same pid).
+        if s.getPID() != self.proc.pid:
+            raise AssertionError("another server answers on port %d" % self.port)
+        return s.getState()["statecode"] == 1
 
     def stderr(self):
         with open(self.stderr_path, errors="replace") as f:
