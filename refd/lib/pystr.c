@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "mem.h"
 #include "unicode.h"
+#include "utf8.h"
 
 #include <limits.h>
 #include <string.h>
@@ -11,26 +12,6 @@ bool py_isspace(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 	    || c == 0x1c || c == 0x1d || c == 0x1e || c == 0x1f;
-}
-
-/* Decode one UTF-8 sequence; returns its length or 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-	if (s[0] < 0x80) { *cp = s[0]; return 1; }
-	size_t len;
-	unsigned c, min;
-	if ((s[0] & 0xe0) == 0xc0) { len = 2; c = s[0] & 0x1f; min = 0x80; }
-	else if ((s[0] & 0xf0) == 0xe0) { len = 3; c = s[0] & 0x0f; min = 0x800; }
-	else if ((s[0] & 0xf8) == 0xf0) { len = 4; c = s[0] & 0x07; min = 0x10000; }
-	else return 0;
-	if (len > n) return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
-	*cp = c;
-	return len;
 }
 
 /* Python's str.isprintable(), from the generated Unicode tables. */
@@ -48,7 +29,7 @@ void py_repr(struct buf *out, const char *s, size_t n)
 	buf_putc(out, q);
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
-		size_t len = utf8_decode(u + i, n - i, &cp);
+		size_t len = utf8_seq(u + i, n - i, &cp);
 		if (len == 0) {            /* not text: show the byte */
 			buf_printf(out, "\\x%02x", u[i]);
 			i++;

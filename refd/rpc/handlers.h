@@ -42,6 +42,10 @@ HANDLER(h_get_all_config_info);
 /* Shared: resolve a namespec argument. Returns 1 with *p for a process,
  * 0 for the whole-group form (with *g), or records BAD_NAME and returns -1. */
 int rpc_resolve(struct rpc_call *c, const char *name, struct pgroup **g, struct proc **p);
+/* The read*Log answer for path, offset and length arguments (§9.1):
+ * the slice, BAD_ARGUMENTS or FAILED. */
+enum rpc_status rpc_write_log_slice(struct rpc_call *c, const char *path, xmlrpc_value *offset,
+                                    xmlrpc_value *length);
 /* One result struct of the bulk operations (§4.7). */
 void rpc_write_result(struct rpc_call *c, const struct proc *p, int status, const char *description);
 

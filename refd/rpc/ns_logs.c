@@ -29,8 +29,14 @@ static enum rpc_status read_channel(struct rpc_call *c, xmlrpc_value **a, int ch
 	const char *path = sup_proc_logfile(p, channel);
 	if (!path) return rpc_fault(c, FAULT_NO_FILE, NULL);
 	if (access(path, F_OK) != 0) return rpc_fault(c, FAULT_NO_FILE, "%s", path);
+	return rpc_write_log_slice(c, path, a[1], a[2]);
+}
+
+enum rpc_status rpc_write_log_slice(struct rpc_call *c, const char *path, xmlrpc_value *offset_v,
+                                    xmlrpc_value *length_v)
+{
 	long long offset, length;
-	if (!rpc_arg_int(c, a[1], &offset) || !rpc_arg_int(c, a[2], &length)) return RPC_DONE;
+	if (!rpc_arg_int(c, offset_v, &offset) || !rpc_arg_int(c, length_v, &length)) return RPC_DONE;
 	struct buf data = BUF_INIT;
 	int rc = readlog_read(path, offset, length, &data);
 	if (rc == READLOG_BAD_ARGUMENTS) rpc_fault(c, FAULT_BAD_ARGUMENTS, NULL);

@@ -7,7 +7,6 @@
 #include "core/sup.h"
 #include "lib/buf.h"
 #include "log/mainlog.h"
-#include "log/readlog.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -67,15 +66,7 @@ static enum rpc_status read_log(struct rpc_call *c, xmlrpc_value **a, int n)
 		if (named) return rpc_fault(c, FAULT_NO_FILE, "%s", named);
 		return rpc_fault(c, FAULT_NO_FILE, NULL);
 	}
-	long long offset, length;
-	if (!rpc_arg_int(c, a[0], &offset) || !rpc_arg_int(c, a[1], &length)) return RPC_DONE;
-	struct buf data = BUF_INIT;
-	int rc = readlog_read(path, offset, length, &data);
-	if (rc == READLOG_BAD_ARGUMENTS) rpc_fault(c, FAULT_BAD_ARGUMENTS, NULL);
-	else if (rc < 0) rpc_fault(c, FAULT_FAILED, NULL);
-	else xw_string_n(c->out, buf_cstr(&data), data.len);
-	buf_free(&data);
-	return RPC_DONE;
+	return rpc_write_log_slice(c, path, a[0], a[1]);
 }
 
 static enum rpc_status clear_log(struct rpc_call *c, xmlrpc_value **a, int n)
