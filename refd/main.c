@@ -225,7 +225,7 @@ static void tear_down(struct refd *r)
 static void open_main_log(struct refd *r)
 {
 	const struct conf_supervisord *sd = &r->conf->sd;
-	mainlog_close(&r->log);
+	if (r->log.is_open) mainlog_close(&r->log);   /* a restart; keeps nothing queued */
 	r->log.level = sd->loglevel;
 	if (mainlog_open(&r->log, sd->logfile, sd->logfile_maxbytes, sd->logfile_backups,
 	                 sd->nodaemon && !sd->silent, &r->hub) < 0)

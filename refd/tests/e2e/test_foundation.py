@@ -79,6 +79,12 @@ class Identity(unittest.TestCase):
         log = self.d.rpc().supervisor.readLog(0, 0)
         self.assertIn("supervisord started with pid", log)
         self.assertIn("CRIT Server 'inet_http_server' running without any HTTP authentication checking", log)
+        if os.geteuid() == 0:
+            # logged before the log file opened: queued, then written first
+            self.assertTrue(log.split("\n")[0].endswith(
+                "CRIT Supervisor is running as root.  Privileges were not dropped because no user is "
+                "specified in the config file.  If you intend to run as root, you can set user=root in "
+                "the config file to avoid this message."))
         tail = self.d.rpc().supervisor.readLog(-10, 0)
         self.assertEqual(len(tail), 10)
 
@@ -312,6 +318,13 @@ class CommandLine(unittest.TestCase):
                           "/etc/supervisord.conf, /etc/supervisor/supervisord.conf); use the -c option "
                           "to specify a config file at a different path" % (tmp, tmp), r.stderr)
             self.assertIn("--builtin-config", r.stderr)
+
+    def test_builtin_config_checks(self):
+        r = self.run_refd("--builtin-config", "--check-config")
+        self.assertEqual((r.returncode, r.stdout), (0, "configuration OK\n"))
+        r = self.run_refd("--print-config")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("[supervisord]", r.stdout)
 
     def test_check_config(self):
         d = Daemon()
