@@ -58,8 +58,22 @@ static void add_namespace(struct rpc *rpc, const char *ns, const struct rpc_meth
 	}
 }
 
+/* xmlrpc-c's own limits are process-wide: the body limit the HTTP layer
+ * already enforces (the largest of any listener), and its default nesting
+ * limit, stated here rather than assumed. Bodies deeper than
+ * RPC_MAX_XML_DEPTH never reach it (body_acceptable). */
+static void set_xmlrpc_limits(const struct conf *conf)
+{
+	size_t max = 1024 * 1024;
+	for (size_t i = 0; conf && i < conf->n_servers; i++)
+		if (conf->servers[i].limits.max_body_bytes > max) max = conf->servers[i].limits.max_body_bytes;
+	xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, max);
+	xmlrpc_limit_set(XMLRPC_NESTING_LIMIT_ID, 64);
+}
+
 struct rpc *rpc_new(struct sup *sup, const struct conf *conf)
 {
+	set_xmlrpc_limits(conf);
 	struct rpc *rpc = xcalloc(1, sizeof *rpc);
 	rpc->sup = sup;
 	rpc->conf = conf;

@@ -33,3 +33,7 @@ refd_e2e_valgrind_test(valgrind_process test_process.Stdin test_process.SpawnErr
                        test_process.Stopping test_process.DaemonSignals)
 refd_e2e_test(e2e_logs test_logs)
 refd_e2e_valgrind_test(valgrind_logs test_logs.OddBytes test_logs.Clearing test_logs.CaptureAndAnsi test_logs.Tail)
+refd_e2e_test(e2e_hostile test_hostile)
+refd_e2e_valgrind_test(valgrind_hostile test_hostile.Attacks.test_traversal_names
+                       test_hostile.Attacks.test_xml_dangers test_hostile.Attacks.test_pipelined_garbage
+                       test_hostile.Attacks.test_oversized_and_lying_bodies test_hostile.AuthEverywhere)
