@@ -37,3 +37,16 @@ refd_e2e_test(e2e_hostile test_hostile)
 refd_e2e_valgrind_test(valgrind_hostile test_hostile.Attacks.test_traversal_names
                        test_hostile.Attacks.test_xml_dangers test_hostile.Attacks.test_pipelined_garbage
                        test_hostile.Attacks.test_oversized_and_lying_bodies test_hostile.AuthEverywhere)
+refd_e2e_test(e2e_faults test_faults)
+refd_e2e_valgrind_test(valgrind_faults test_faults.Children test_faults.Processes.test_shutdown_with_100_children)
+# The bounded soak: 45 s here (REFD_SOAK_SECONDS=600 by hand for ten minutes).
+refd_e2e_test(e2e_soak soak)
+if(TEST e2e_soak)
+  set_tests_properties(e2e_soak PROPERTIES LABELS "e2e;soak"
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_SOAK_SECONDS=45;PYTHONDONTWRITEBYTECODE=1")
+endif()
+refd_e2e_valgrind_test(valgrind_soak soak)
+if(TEST valgrind_soak)
+  set_tests_properties(valgrind_soak PROPERTIES LABELS "valgrind;soak"
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};REFD_SOAK_SECONDS=15;REFD_SOAK_STEADY=20;REFD_SOAK_FLAKY=5;PYTHONDONTWRITEBYTECODE=1")
+endif()
