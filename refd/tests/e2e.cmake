@@ -28,3 +28,8 @@ endfunction()
 
 refd_e2e_test(e2e_foundation test_foundation)
 refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
+
+# Debian's supervisorctl against refd and against Debian's supervisord on
+# the same configuration, output compared (issue 10).
+refd_e2e_test(e2e_supervisorctl test_supervisorctl)
+set_tests_properties(e2e_supervisorctl PROPERTIES TIMEOUT 900)
