@@ -23,6 +23,7 @@ void out(const char *fmt, ...)
 static void report_failure(struct ctl *c, const struct rc_rpc_result *res, bool upcheck)
 {
 	int e = rc_conn_errno(c->conn);
+	c->raised = !(res->http_status == 0 && (e == ECONNREFUSED || e == ENOENT));
 	if (res->http_status == 401) {
 		out("Server requires authentication");
 		c->exitstatus = EX_GENERIC;
@@ -66,6 +67,7 @@ void ctl_unexpected_fault(struct ctl *c, const struct rc_rpc_result *res)
 {
 	out("error: <Fault %d: '%s'>", res->fault_code, res->fault_string ? res->fault_string : "");
 	c->exitstatus = EX_GENERIC;
+	c->raised = true;
 }
 
 bool ctl_upcheck(struct ctl *c)
@@ -81,6 +83,7 @@ bool ctl_upcheck(struct ctl *c)
 			    "[rpcinterface:supervisor] section is enabled in the configuration file "
 			    "(see sample.conf).");
 			c->exitstatus = EX_UNIMPLEMENTED;
+			c->raised = false;
 		} else {
 			ctl_unexpected_fault(c, &res);
 		}

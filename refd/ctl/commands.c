@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Build a parameter array with xmlrpc_build_value's format ("(s)", "(si)"...). */
 static xmlrpc_value *params(const char *fmt, ...)
@@ -47,9 +48,13 @@ static void exit_from_fault(struct ctl *c, int code, int ignored)
 		c->exitstatus = EX_GENERIC;
 }
 
-static void usage_error(struct ctl *c, const char *msg, const char *help, int status)
+static const char *help_of(const char *name);
+
+/* A usage error: the message, then refctl's own help for the command. */
+static void usage_error(struct ctl *c, const char *msg, const char *name, int status)
 {
 	out("%s", msg);
+	const char *help = name ? help_of(name) : NULL;
 	if (help) out("%s", help);
 	c->exitstatus = status;
 }
@@ -95,8 +100,10 @@ static void show_statuses(xmlrpc_value **infos, int n)
 
 static void cmd_status(struct ctl *c, int argc, char **argv)
 {
+	c->raised = false;
 	if (!ctl_upcheck(c)) {
-		c->exitstatus = EX_STATUS_UNKNOWN;
+		/* supervisorctl: 4 when its check says no, 1 when the check raised */
+		if (!c->raised) c->exitstatus = EX_STATUS_UNKNOWN;
 		return;
 	}
 	struct rc_rpc_result res;
@@ -272,7 +279,7 @@ static void cmd_start(struct ctl *c, int argc, char **argv)
 {
 	if (!ctl_upcheck(c)) return;
 	if (argc == 0) {
-		usage_error(c, "Error: start requires a process name", NULL, EX_INVALID_ARGS);
+		usage_error(c, "Error: start requires a process name", "start", EX_INVALID_ARGS);
 		return;
 	}
 	run_verb(c, &START, NULL, argc, argv);
@@ -282,7 +289,7 @@ static void cmd_stop(struct ctl *c, int argc, char **argv)
 {
 	if (!ctl_upcheck(c)) return;
 	if (argc == 0) {
-		usage_error(c, "Error: stop requires a process name", NULL, EX_GENERIC);
+		usage_error(c, "Error: stop requires a process name", "stop", EX_GENERIC);
 		return;
 	}
 	run_verb(c, &STOP, NULL, argc, argv);
@@ -292,7 +299,7 @@ static void cmd_restart(struct ctl *c, int argc, char **argv)
 {
 	if (!ctl_upcheck(c)) return;
 	if (argc == 0) {
-		usage_error(c, "Error: restart requires a process name", NULL, EX_GENERIC);
+		usage_error(c, "Error: restart requires a process name", "restart", EX_GENERIC);
 		return;
 	}
 	cmd_stop(c, argc, argv);
@@ -303,7 +310,7 @@ static void cmd_signal(struct ctl *c, int argc, char **argv)
 {
 	if (!ctl_upcheck(c)) return;
 	if (argc < 2) {
-		usage_error(c, "Error: signal requires a signal name and a process name", NULL, EX_GENERIC);
+		usage_error(c, "Error: signal requires a signal name and a process name", "signal", EX_GENERIC);
 		return;
 	}
 	run_verb(c, &SIGNAL, argv[0], argc - 1, argv + 1);
@@ -357,7 +364,7 @@ static void cmd_clear(struct ctl *c, int argc, char **argv)
 {
 	if (!ctl_upcheck(c)) return;
 	if (argc == 0) {
-		usage_error(c, "Error: clear requires a process name", NULL, EX_GENERIC);
+		usage_error(c, "Error: clear requires a process name", "clear", EX_GENERIC);
 		return;
 	}
 	struct rc_rpc_result res;
@@ -390,18 +397,22 @@ static void cmd_clear(struct ctl *c, int argc, char **argv)
 
 /* ---- tail, maintail -------------------------------------------------------------------------- */
 
-static volatile sig_atomic_t interrupted;
+/* Ctrl-C ends a follow, as in supervisorctl: an empty line, then the exit
+ * status so far (a follow is the last thing a run does). */
+static volatile sig_atomic_t exit_on_interrupt;
 
 static void on_sigint(int sig)
 {
-	interrupted = 1;
+	ssize_t w = write(STDOUT_FILENO, "\n", 1);
+	(void)w;
+	_exit(exit_on_interrupt);
 }
 
 static int write_data(void *ctx, const char *data, size_t len)
 {
 	fwrite(data, 1, len, stdout);
 	fflush(stdout);
-	return interrupted;
+	return 0;
 }
 
 /* tail -f and maintail -f: the /logtail streams, until Ctrl-C. */
@@ -409,17 +420,17 @@ static void follow(struct ctl *c, const char *path)
 {
 	out("==> Press Ctrl-C to exit <==");
 	fflush(stdout);
+	exit_on_interrupt = c->exitstatus;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint;     /* no SA_RESTART: the read returns */
+	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
 	struct rc_conn *conn = rc_conn_new(&c->url, 10000, 0);
 	if (c->opt.username && c->opt.password) rc_conn_set_auth(conn, c->opt.username, c->opt.password);
 	int status = 0;
 	int rc = rc_stream(conn, path, write_data, NULL, 0, &status);
-	if (interrupted) {
-		out("%s", "");
-	} else if (rc < 0) {
+	signal(SIGINT, SIG_DFL);
+	if (rc < 0) {
 		fprintf(stderr, "%s%s Cannot connect, error: %s\n", c->opt.serverurl, path,
 		        rc_conn_error(conn));
 		c->exitstatus = EX_GENERIC;
@@ -440,14 +451,6 @@ static void read_log_fault(struct ctl *c, const char *name, const struct rc_rpc_
 	else ctl_unexpected_fault(c, res);
 }
 
-static const char TAIL_HELP[] =
-	"tail [-f] <name> [stdout|stderr] (default stdout)\n"
-	"Ex:\n"
-	"tail -f <name>\t\tContinuous tail of named process stdout\n"
-	"\t\t\tCtrl-C to exit.\n"
-	"tail -100 <name>\tlast 100 *bytes* of process stdout\n"
-	"tail <name> stderr\tlast 1600 *bytes* of process stderr";
-
 /* int(text) for a tail modifier's number: false when it is none. */
 static bool parse_int(const char *text, long long *v)
 {
@@ -463,11 +466,11 @@ static void cmd_tail(struct ctl *c, int argc, char **argv)
 {
 	if (!ctl_upcheck(c)) return;
 	if (argc < 1) {
-		usage_error(c, "Error: too few arguments", TAIL_HELP, EX_GENERIC);
+		usage_error(c, "Error: too few arguments", "tail", EX_GENERIC);
 		return;
 	}
 	if (argc > 3) {
-		usage_error(c, "Error: too many arguments", TAIL_HELP, EX_GENERIC);
+		usage_error(c, "Error: too many arguments", "tail", EX_GENERIC);
 		return;
 	}
 	const char *modifier = NULL;
@@ -535,7 +538,7 @@ static void cmd_maintail(struct ctl *c, int argc, char **argv)
 	if (!ctl_upcheck(c)) return;
 	long long bytes = 1600;
 	if (argc > 1) {
-		usage_error(c, "Error: too many arguments", NULL, EX_GENERIC);
+		usage_error(c, "Error: too many arguments", "maintail", EX_GENERIC);
 		return;
 	}
 	if (argc == 1) {
@@ -576,7 +579,7 @@ static int strptr_cmp(const void *a, const void *b)
 static void cmd_reread(struct ctl *c, int argc, char **argv)
 {
 	if (argc) {
-		usage_error(c, "Error: reread accepts no arguments", NULL, EX_GENERIC);
+		usage_error(c, "Error: reread accepts no arguments", "reread", EX_GENERIC);
 		return;
 	}
 	struct rc_rpc_result res;
@@ -631,7 +634,7 @@ static void cmd_reread(struct ctl *c, int argc, char **argv)
 static void cmd_avail(struct ctl *c, int argc, char **argv)
 {
 	if (argc) {
-		usage_error(c, "Error: avail accepts no arguments", NULL, EX_GENERIC);
+		usage_error(c, "Error: avail accepts no arguments", "avail", EX_GENERIC);
 		return;
 	}
 	struct rc_rpc_result res;
@@ -842,8 +845,7 @@ done:
 static void cmd_version(struct ctl *c, int argc, char **argv)
 {
 	if (argc) {
-		usage_error(c, "Error: version accepts no arguments", "version\t\t\tShow the version of the "
-		            "remote supervisord process", EX_GENERIC);
+		usage_error(c, "Error: version accepts no arguments", "version", EX_GENERIC);
 		return;
 	}
 	if (!ctl_upcheck(c)) return;
@@ -862,8 +864,7 @@ static void cmd_version(struct ctl *c, int argc, char **argv)
 static void cmd_reload(struct ctl *c, int argc, char **argv)
 {
 	if (argc) {
-		usage_error(c, "Error: reload accepts no arguments", "reload \t\tRestart the remote supervisord.",
-		            EX_GENERIC);
+		usage_error(c, "Error: reload accepts no arguments", "reload", EX_GENERIC);
 		return;
 	}
 	struct rc_rpc_result res;
@@ -882,8 +883,7 @@ static void cmd_reload(struct ctl *c, int argc, char **argv)
 static void cmd_shutdown(struct ctl *c, int argc, char **argv)
 {
 	if (argc) {
-		usage_error(c, "Error: shutdown accepts no arguments", "shutdown \tShut the remote supervisord down.",
-		            EX_GENERIC);
+		usage_error(c, "Error: shutdown accepts no arguments", "shutdown", EX_GENERIC);
 		return;
 	}
 	struct rc_rpc_result res;
@@ -934,3 +934,10 @@ const struct ctl_command ctl_commands[] = {
 	{"version", cmd_version, "version\t\t\tThe daemon's supervisord version"},
 	{NULL, NULL, NULL},
 };
+
+static const char *help_of(const char *name)
+{
+	for (const struct ctl_command *t = ctl_commands; t->name; t++)
+		if (strcmp(t->name, name) == 0) return t->help;
+	return NULL;
+}

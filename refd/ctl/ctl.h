@@ -42,6 +42,7 @@ struct ctl {
 	struct rc_url url;
 	struct rc_conn *conn;
 	int exitstatus;
+	bool raised;                /* the failure was one supervisorctl raises, not handles */
 	bool interactive;
 };
 

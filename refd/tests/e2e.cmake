@@ -32,4 +32,14 @@ refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
 # Debian's supervisorctl against refd and against Debian's supervisord on
 # the same configuration, output compared (issue 10).
 refd_e2e_test(e2e_supervisorctl test_supervisorctl)
-set_tests_properties(e2e_supervisorctl PROPERTIES TIMEOUT 900)
+if(TEST e2e_supervisorctl)
+  set_tests_properties(e2e_supervisorctl PROPERTIES TIMEOUT 900)
+endif()
+
+# refctl against live refds: the commands it shares with supervisorctl
+# print what supervisorctl prints; the twiddler commands do what they say.
+refd_e2e_test(e2e_refctl test_refctl)
+if(TEST e2e_refctl)
+  set_property(TEST e2e_refctl APPEND PROPERTY ENVIRONMENT "REFCTL_BIN=$<TARGET_FILE:refctl>")
+  set_tests_properties(e2e_refctl PROPERTIES TIMEOUT 600)
+endif()

@@ -24,7 +24,7 @@ CTL_ENV = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", PYTHONIOENCODING="u
 # as in refdtest; programs whose output and states are deterministic.
 CONF = """\
 [supervisord]
-logfile={tmp}/daemon.log
+logfile={tmp}/refd.log
 pidfile={tmp}/daemon.pid
 childlogdir={tmp}
 loglevel=info

@@ -32,15 +32,20 @@ class Differential(unittest.TestCase):
 
     maxDiff = None
 
-    def same(self, *words, expect_rc=None, contains=None, ctls=None, any_order=False):
+    def same(self, *words, expect_rc=None, contains=None, ctls=None, any_order=False,
+             first_line=False):
         """any_order: the lines of a bulk stop come in the order the
-        processes happen to exit, which varies from run to run."""
+        processes happen to exit, which varies from run to run.
+        first_line: compare only the first line (a usage error, after which
+        each client prints its own help)."""
         (ctl_o, ctl_r) = ctls or self.ctls
         rc_o, out_o = ctl_o.run(*words)
         rc_r, out_r = ctl_r.run(*words)
         norm_o, norm_r = normalize(out_o, ctl_o.daemon), normalize(out_r, ctl_r.daemon)
         if any_order:
             norm_o, norm_r = ("".join(sorted(t.splitlines(True))) for t in (norm_o, norm_r))
+        if first_line:
+            norm_o, norm_r = (t.split("\n", 1)[0] for t in (norm_o, norm_r))
         what = "supervisorctl %s" % " ".join(words)
         self.assertEqual((rc_r, norm_r), (rc_o, norm_o),
                          "%s: refd (left) differs from supervisord (right)" % what)
