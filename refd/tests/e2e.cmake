@@ -43,3 +43,11 @@ if(TEST e2e_refctl)
   set_property(TEST e2e_refctl APPEND PROPERTY ENVIRONMENT "REFCTL_BIN=$<TARGET_FILE:refctl>")
   set_tests_properties(e2e_refctl PROPERTIES TIMEOUT 600)
 endif()
+
+# The web UI over HTTP, against refd and against Debian's supervisord; once
+# more with refd under valgrind (the oracle never is).
+refd_e2e_test(e2e_webui test_webui)
+refd_e2e_valgrind_test(valgrind_webui test_webui)
+if(TEST valgrind_webui)
+  set_tests_properties(valgrind_webui PROPERTIES TIMEOUT 900)
+endif()

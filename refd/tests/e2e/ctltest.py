@@ -95,7 +95,7 @@ def tool_path(path):
 def start_pair(conf=CONF, **kw):
     """The real supervisord and refd on the same configuration."""
     tool_path(SUPERVISORD)
-    oracle = Daemon(conf=conf, binary=SUPERVISORD, **kw)
+    oracle = Daemon(conf=conf, binary=SUPERVISORD, wrapper=[], **kw)   # never under valgrind
     refd = Daemon(conf=conf, **kw)
     oracle.start()
     try:
