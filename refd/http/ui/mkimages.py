@@ -199,7 +199,7 @@ def main():
     mark(icon, 16, 16, 15.5)
     write_png(os.path.join(out, "icon.png"), icon)
 
-    banner = Canvas(300, 48)
+    banner = Canvas(348, 48)
     mark(banner, 24, 24, 20)
     x = banner.text(56, 6, "refd", 4, WHITE)
     banner.text(x + 8, 26, "process control", 2, MIST)
