@@ -51,3 +51,12 @@ refd_e2e_valgrind_test(valgrind_webui test_webui)
 if(TEST valgrind_webui)
   set_tests_properties(valgrind_webui PROPERTIES TIMEOUT 900)
 endif()
+
+# The web UI in headless Chromium (Debian's chromium, chromium-driver and
+# python3-selenium): clicks, then checks over XML-RPC. One run only.
+if(TARGET refd)
+  add_test(NAME browser_webui COMMAND ${REFD_PYTHON} -m unittest -v test_browser
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+  set_tests_properties(browser_webui PROPERTIES LABELS browser TIMEOUT 300
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;PYTHONDONTWRITEBYTECODE=1;REFD_SCREENSHOT=${CMAKE_CURRENT_BINARY_DIR}/ui-status.png")
+endif()
