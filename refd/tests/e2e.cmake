@@ -32,8 +32,10 @@ refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
 # Debian's supervisorctl against refd and against Debian's supervisord on
 # the same configuration, output compared (issue 10).
 refd_e2e_test(e2e_supervisorctl test_supervisorctl)
+# It runs two daemons and many clients at once: alone, so that its load
+# does not disturb the timing-sensitive sessions run against supervisord.
 if(TEST e2e_supervisorctl)
-  set_tests_properties(e2e_supervisorctl PROPERTIES TIMEOUT 900)
+  set_tests_properties(e2e_supervisorctl PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE)
 endif()
 
 # refctl against live refds: the commands it shares with supervisorctl
