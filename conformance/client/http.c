@@ -34,6 +34,7 @@ struct rc_conn {
     size_t rlen, rcap;
     unsigned connects;
     unsigned served;       /* responses read on the current socket */
+    int sys_errno;         /* of the last failed connect */
     struct capbuf last_req, last_resp;
 };
 
@@ -131,6 +132,7 @@ void rc_conn_set_timeout(struct rc_conn *c, int timeout_ms)
 
 const struct rc_url *rc_conn_url(const struct rc_conn *c) { return &c->url; }
 const char *rc_conn_error(const struct rc_conn *c) { return c->err; }
+int rc_conn_errno(const struct rc_conn *c) { return c->sys_errno; }
 int rc_conn_is_open(const struct rc_conn *c) { return c->fd >= 0; }
 unsigned rc_conn_connects(const struct rc_conn *c) { return c->connects; }
 
@@ -165,6 +167,7 @@ static int do_connect(struct rc_conn *c)
     int64_t deadline = now_ms() + c->timeout_ms;
     c->rlen = 0;
     c->served = 0;
+    c->sys_errno = 0;
     if (c->url.scheme == RC_SCHEME_UNIX) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         if (strlen(c->url.sock) >= sizeof(sa.sun_path))
@@ -175,6 +178,7 @@ static int do_connect(struct rc_conn *c)
             return seterr(c, "socket: %s", strerror(errno));
         if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
             int e = errno;
+            c->sys_errno = e;
             rc_conn_close(c);
             return seterr(c, "connect %s: %s", c->url.sock, strerror(e));
         }
@@ -216,6 +220,7 @@ static int do_connect(struct rc_conn *c)
         c->fd = -1;
     }
     freeaddrinfo(res);
+    c->sys_errno = last;
     return seterr(c, "connect %s:%d: %s", c->url.host, c->url.port, strerror(last));
 }
 
@@ -594,6 +599,110 @@ int rc_conn_read_response(struct rc_conn *c, struct rc_response *r, int is_head,
             return seterr(c, "timed out reading a body delimited by close");
         return -1;
     }
+}
+
+int rc_stream(struct rc_conn *c, const char *path,
+              int (*on_data)(void *ctx, const char *data, size_t len), void *ctx,
+              int idle_ms, int *status)
+{
+    *status = 0;
+    size_t hl = strlen(path) + 700 + (c->auth ? strlen(c->auth) : 0);
+    char *req = malloc(hl);
+    if (!req)
+        return seterr(c, "out of memory");
+    int n = snprintf(req, hl, "GET %s HTTP/1.1\r\nHost: ", path);
+    if (c->url.scheme == RC_SCHEME_UNIX)
+        n += snprintf(req + n, hl - (size_t)n, "localhost\r\n");
+    else
+        n += snprintf(req + n, hl - (size_t)n, "%s:%d\r\n", c->url.host, c->url.port);
+    if (c->auth)
+        n += snprintf(req + n, hl - (size_t)n, "Authorization: %s\r\n", c->auth);
+    n += snprintf(req + n, hl - (size_t)n, "Accept-Encoding: chunked\r\n\r\n");
+    int rc = rc_conn_send(c, req, (size_t)n);
+    free(req);
+    if (rc < 0)
+        return -1;
+    /* The head, bounded by the usual timeout. */
+    int64_t deadline = now_ms() + c->timeout_ms;
+    size_t headlen = 0;
+    for (;;) {
+        char *hend = c->rlen ? memmem(c->rbuf, c->rlen, "\r\n\r\n", 4) : NULL;
+        if (hend) {
+            headlen = (size_t)(hend - c->rbuf) + 4;
+            break;
+        }
+        if (c->rlen > HEAD_LIMIT)
+            return seterr(c, "response head exceeds %d bytes", HEAD_LIMIT);
+        int f = fill(c, deadline);
+        if (f == 1)
+            continue;
+        rc_conn_close(c);
+        return f == -1 ? -1 : seterr(c, f == -2 ? "timed out waiting for a response"
+                                                 : "connection closed without a response");
+    }
+    struct rc_response r;
+    memset(&r, 0, sizeof(r));
+    if (parse_head(c, &r, c->rbuf, headlen) < 0) {
+        rc_response_free(&r);
+        rc_conn_close(c);
+        return -1;
+    }
+    consume(c, headlen);
+    *status = r.status;
+    const char *te = rc_response_header(&r, "Transfer-Encoding");
+    int chunked = te && strcasestr(te, "chunked");
+    rc_response_free(&r);
+    if (*status != 200) {
+        rc_conn_close(c);
+        return 0;
+    }
+    /* The body: each read is passed on at once. */
+    int64_t forever = INT64_MAX / 2;
+    int result = 0;
+    for (;;) {
+        int64_t dl = idle_ms > 0 ? now_ms() + idle_ms : forever;
+        if (!chunked) {
+            if (c->rlen) {
+                if (on_data(ctx, c->rbuf, c->rlen))
+                    break;
+                c->rlen = 0;
+            }
+            int f = fill(c, dl);
+            if (f == 1)
+                continue;
+            result = f == -1 ? -1 : 0;
+            break;
+        }
+        size_t le = line_end(c, 0);
+        if (le) {
+            char *endp;
+            unsigned long long sz = strtoull(c->rbuf, &endp, 16);
+            if (endp == c->rbuf) {
+                result = seterr(c, "malformed chunk size line");
+                break;
+            }
+            if (sz == 0)
+                break;                          /* the stream ended */
+            if (sz > c->max_body) {
+                result = seterr(c, "chunk of %llu bytes exceeds the body limit", sz);
+                break;
+            }
+            size_t need = le + (size_t)sz + 2;
+            if (c->rlen >= need) {
+                if (on_data(ctx, c->rbuf + le, (size_t)sz))
+                    break;
+                consume(c, need);
+                continue;
+            }
+        }
+        int f = fill(c, dl);
+        if (f == 1)
+            continue;
+        result = f == -1 ? -1 : 0;
+        break;
+    }
+    rc_conn_close(c);
+    return result;
 }
 
 int rc_conn_wait_closed(struct rc_conn *c, int wait_ms)

@@ -86,6 +86,20 @@ int rc_conn_send(struct rc_conn *conn, const void *buf, size_t len);
  * when the connection closed before a status line. */
 int rc_conn_read_response(struct rc_conn *conn, struct rc_response *resp,
                           int is_head, int stream_ms);
+/* The errno of the last failed connect (ECONNREFUSED, ENOENT...), or 0. */
+int rc_conn_errno(const struct rc_conn *conn);
+
+/* GET path and hand the response body to on_data as it arrives (de-chunked,
+ * or up to the close when unframed), for endless streams such as
+ * /logtail. Runs until the body ends, the server closes, or on_data
+ * returns non-zero; with no data at all for idle_ms (0 = wait forever) it
+ * returns too. Sets *status to the response status (0 if none came): a
+ * non-200 response's body is not passed on. Returns 0, or -1 on a
+ * transport error (rc_conn_error says why). */
+int rc_stream(struct rc_conn *conn, const char *path,
+              int (*on_data)(void *ctx, const char *data, size_t len), void *ctx,
+              int idle_ms, int *status);
+
 /* Waits up to wait_ms for the server to close the connection. 1 = closed,
  * 0 = still open, -1 = error. Data that arrives meanwhile is kept. */
 int rc_conn_wait_closed(struct rc_conn *conn, int wait_ms);

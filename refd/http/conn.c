@@ -91,6 +91,11 @@ void http_conn_close(struct http_conn *c)
 		rpc_req_cancel(c->pending);
 		c->pending = NULL;
 	}
+	if (c->ui) {
+		struct webui_op *op = c->ui;
+		c->ui = NULL;
+		http_ui_cancel(op);
+	}
 	if (c->stream) {
 		const struct http_stream_ops *ops = c->stream;
 		c->stream = NULL;
@@ -272,6 +277,12 @@ static void send_response(struct http_conn *c, struct buf *head, struct buf *bod
 	ev_timer_stop(loop, &c->timer);
 	outq_push(c, head);
 	if (body) outq_push(c, body);
+	/* A deferred response (conn_process has returned): its request is
+	 * answered, and the next one may be parsed as soon as this drains. */
+	if (!c->processing && c->have_head) {
+		http_request_free(&c->req);
+		c->have_head = false;
+	}
 	conn_flush(c);
 }
 
@@ -305,6 +316,17 @@ void http_respond_error(struct http_conn *c, int status, const char *extra, bool
 	buf_puts(&h, "\r\n");
 	if (c->have_head && strcmp(c->req.method, "HEAD") == 0) buf_reset(&body);
 	send_response(c, &h, &body, keep);
+}
+
+void http_respond_bodiless(struct http_conn *c, int status, const char *extra)
+{
+	struct buf h = BUF_INIT;
+	http_head_begin(c, &h, status);
+	bool keep = may_keep_alive(c);
+	if (extra) buf_puts(&h, extra);
+	if (keep && c->req.version == 10) buf_puts(&h, "Connection: Keep-Alive\r\n");
+	buf_puts(&h, "\r\n");
+	send_response(c, &h, NULL, keep);
 }
 
 bool http_stream_chunked(const struct http_conn *c)
@@ -419,18 +441,9 @@ static void dispatch(struct http_conn *c, const char *body, size_t len)
 		if (strcmp(r->method, "POST") != 0) http_respond_error(c, 400, NULL, false);
 		else http_rpc2_handle(c, body, len);
 		break;
-	case ROUTE_UI: {
-		const char *p = r->path;
-		while (*p == '/') p++;
-		if (strcmp(p, "ok.html") == 0) {
-			struct buf b = BUF_INIT;
-			buf_puts(&b, "OK");
-			http_respond(c, 200, "text/plain", NULL, &b);
-		} else {
-			http_respond_error(c, 404, NULL, false);
-		}
+	case ROUTE_UI:
+		http_ui_handle(c, body, len);
 		break;
-	}
 	case ROUTE_LOGTAIL:
 		if (strcmp(r->method, "GET") != 0) http_respond_error(c, 400, NULL, false);
 		else http_logtail_handle(c);
@@ -443,7 +456,7 @@ static void dispatch(struct http_conn *c, const char *body, size_t len)
 		if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
 			http_respond_error(c, 400, NULL, false);
 		else
-			http_respond_error(c, 404, NULL, false);
+			http_static_handle(c);
 		break;
 	}
 }
@@ -504,6 +517,9 @@ static void conn_process(struct http_conn *c)
 		if (c->dead) break;
 		buf_consume(&c->rbuf, c->body_len);
 		c->body_len = 0;
+		/* A deferred response needs its request (version, Connection) when
+		 * it is sent; send_response frees it then. */
+		if (c->state == CONN_BUSY) break;
 		http_request_free(&c->req);
 		c->have_head = false;
 		if (c->state == CONN_READ && c->rbuf.len == 0) break;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "http.h"
 #include "request.h"
@@ -23,9 +24,11 @@ struct http {
 	struct http_listener *listeners;
 	size_t n_listeners;
 	int spare_fd;               /* released to accept-and-close when out of fds */
+	time_t started;             /* the web UI's files are this old (Last-Modified) */
 };
 
 struct http_conn;
+struct webui_op;
 
 struct http_listener {
 	struct http *http;
@@ -34,6 +37,7 @@ struct http_listener {
 	ev_io io;
 	ev_timer resume;            /* accepting paused after EMFILE */
 	char *unix_path;            /* the socket file we created, removed at close */
+	char *server_name;          /* for URLs when a request has no Host (http.md §8.2, §9) */
 	struct http_conn *conns;    /* open connections, newest first */
 	int n_conns;
 };
@@ -85,6 +89,7 @@ struct http_conn {
 	void *stream_ctx;
 	bool chunked;               /* the stream's body is chunked */
 	int version_hint;           /* the request line's version when the head did not parse */
+	struct webui_op *ui;        /* a web UI action in progress (webui.c) */
 };
 
 /* Responses. */
@@ -97,6 +102,8 @@ void http_respond(struct http_conn *c, int status, const char *content_type,
                   const char *extra, struct buf *body);
 /* The error page (http.md §3.1); close_after forces the connection shut. */
 void http_respond_error(struct http_conn *c, int status, const char *extra, bool close_after);
+/* A response that has no body by definition (304): the head only. */
+void http_respond_bodiless(struct http_conn *c, int status, const char *extra);
 /* Begin an open-ended response: h is the full head; output is chunked when
  * the request allows (HTTP/1.1 without Connection: close), raw otherwise. */
 void http_stream_begin(struct http_conn *c, struct buf *h, const struct http_stream_ops *ops,
@@ -115,6 +122,12 @@ void http_conn_release(struct http_conn *c);
 void http_rpc2_handle(struct http_conn *c, const char *body, size_t len);
 void http_logtail_handle(struct http_conn *c);
 void http_mainlogtail_handle(struct http_conn *c);
+/* webui.c: GET or POST on /, /index.html, /tail.html, /ok.html (http.md §8). */
+void http_ui_handle(struct http_conn *c, const char *body, size_t len);
+/* The connection is going away: abandon the action. */
+void http_ui_cancel(struct webui_op *op);
+/* static.c: everything else (http.md §9). */
+void http_static_handle(struct http_conn *c);
 
 /* conn.c */
 void http_conn_accepted(struct http_listener *l, int fd);

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ADDR_IN_USE \
@@ -31,6 +32,7 @@ struct http *http_new(struct ev_loop *loop, struct sup *sup, struct mainlog *log
 	h->sup = sup;
 	h->log = log;
 	h->spare_fd = -1;
+	h->started = time(NULL);
 	return h;
 }
 
@@ -79,6 +81,32 @@ static int bind_inet(const struct conf_server *cs, char **err)
 		return -1;
 	}
 	return fd;
+}
+
+/* The name medusa gives a listener: the reverse lookup of the address it
+ * is bound to (the host's own address for all interfaces), or the address
+ * itself. Looked up once, at start-up, never on the loop. */
+static char *inet_server_name(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	char ip[INET_ADDRSTRLEN] = "127.0.0.1";
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) < 0) return xstrdup(ip);
+	if (sin.sin_addr.s_addr == htonl(INADDR_ANY)) {
+		char host[256];
+		struct addrinfo hints, *res = NULL;
+		memset(&hints, 0, sizeof hints);
+		hints.ai_family = AF_INET;
+		if (gethostname(host, sizeof host) == 0 && getaddrinfo(host, NULL, &hints, &res) == 0 && res) {
+			sin.sin_addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+			freeaddrinfo(res);
+		}
+	}
+	inet_ntop(AF_INET, &sin.sin_addr, ip, sizeof ip);
+	char name[NI_MAXHOST];
+	if (getnameinfo((struct sockaddr *)&sin, sizeof sin, name, sizeof name, NULL, 0, NI_NAMEREQD) == 0)
+		return xstrdup(name);
+	return xstrdup(ip);
 }
 
 /* Is something answering on the unix socket path? (a live daemon) */
@@ -232,6 +260,7 @@ int http_open(struct http *h, const struct conf *conf, char **err)
 		l->cs = cs;
 		l->fd = fd;
 		if (cs->is_unix) l->unix_path = xstrdup(cs->file);
+		l->server_name = cs->is_unix ? xstrdup("<unix domain socket>") : inet_server_name(fd);
 		ev_io_init(&l->io, accept_cb, fd, EV_READ);
 		ev_timer_init(&l->resume, resume_cb, 0, 0);
 		l->io.data = l->resume.data = l;
@@ -257,6 +286,7 @@ void http_close(struct http *h)
 			unlink(l->unix_path);
 			free(l->unix_path);
 		}
+		free(l->server_name);
 	}
 	free(h->listeners);
 	h->listeners = NULL;

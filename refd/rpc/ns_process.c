@@ -7,6 +7,7 @@
  * make_allfunc: targets in priority order, results of those that finished
  * at once first, then the waited ones in the order they complete. */
 #include "handlers.h"
+#include "rpc.h"
 #include "fault.h"
 #include "xmlw.h"
 #include "conf/config.h"
@@ -46,30 +47,37 @@ static long long capped(double t)
 	return t > 2147483647.0 ? 2147483647LL : t < 0 ? 0 : (long long)t;
 }
 
+void rpc_process_description(struct buf *desc, const struct proc *p, long long nowc)
+{
+	long long start = capped(p->laststart), stop = capped(p->laststop);
+	const char *spawnerr = p->spawnerr ? p->spawnerr : "";
+	switch (p->state) {
+	case PROC_RUNNING:
+		buf_printf(desc, "pid %d, uptime ", (int)p->pid);
+		time_uptime(desc, nowc - start);
+		break;
+	case PROC_BACKOFF:
+	case PROC_FATAL:
+		if (*spawnerr) buf_puts(desc, spawnerr);
+		else buf_printf(desc, "unknown error (try \"tail %s\")", p->cfg->name);
+		break;
+	case PROC_STOPPED:
+	case PROC_EXITED:
+		if (start) time_stop_desc(desc, (time_t)stop);
+		else buf_puts(desc, "Not started");
+		break;
+	default:
+		break;
+	}
+}
+
 static void write_process_info(struct buf *out, const struct proc *p, time_t now)
 {
 	long long start = capped(p->laststart), stop = capped(p->laststop), nowc = capped((double)now);
 	const char *spawnerr = p->spawnerr ? p->spawnerr : "";
 	const char *outlog = sup_proc_logfile(p, 0), *errlog = sup_proc_logfile(p, 1);
 	struct buf desc = BUF_INIT;
-	switch (p->state) {
-	case PROC_RUNNING:
-		buf_printf(&desc, "pid %d, uptime ", (int)p->pid);
-		time_uptime(&desc, nowc - start);
-		break;
-	case PROC_BACKOFF:
-	case PROC_FATAL:
-		if (*spawnerr) buf_puts(&desc, spawnerr);
-		else buf_printf(&desc, "unknown error (try \"tail %s\")", p->cfg->name);
-		break;
-	case PROC_STOPPED:
-	case PROC_EXITED:
-		if (start) time_stop_desc(&desc, (time_t)stop);
-		else buf_puts(&desc, "Not started");
-		break;
-	default:
-		break;
-	}
+	rpc_process_description(&desc, p, nowc);
 	xw_struct_begin(out);
 	xw_member_string(out, "name", p->cfg->name);
 	xw_member_string(out, "group", p->group->name);

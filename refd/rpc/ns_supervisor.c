@@ -1,6 +1,7 @@
 /* ns_supervisor.c — the supervisor.* namespace table, and the daemon's
  * identity, state and main log methods (xmlrpc-api.md §6, §9). */
 #include "handlers.h"
+#include "rpc.h"
 #include "fault.h"
 #include "xmlw.h"
 #include "conf/config.h"
@@ -15,7 +16,6 @@
 #define API_VERSION "3.0"
 /* The supervisord whose behaviour refd implements: version-gated clients
  * look at this; refd's own version is `refd -v`. */
-#define SUPERVISOR_VERSION "4.2.5"
 
 static enum rpc_status get_api_version(struct rpc_call *c, xmlrpc_value **a, int n)
 {
@@ -25,7 +25,7 @@ static enum rpc_status get_api_version(struct rpc_call *c, xmlrpc_value **a, int
 
 static enum rpc_status get_supervisor_version(struct rpc_call *c, xmlrpc_value **a, int n)
 {
-	xw_string(c->out, SUPERVISOR_VERSION);
+	xw_string(c->out, RPC_SUPERVISOR_VERSION);
 	return RPC_DONE;
 }
 

@@ -24,7 +24,9 @@ struct rpc_entry {
 struct rpc_req {
 	struct rpc *rpc;
 	struct rpc_req *next, *prev;   /* pending list */
-	struct rpc_sink *sink;
+	struct rpc_sink *sink;         /* NULL for a local call */
+	rpc_local_fn local;
+	void *local_ctx;
 	struct rpc_call call;
 	struct buf body;
 	char *method_name;
@@ -206,21 +208,12 @@ static bool whitelisted(const struct conf_rpcif *r, const char *method)
 	return false;
 }
 
-enum rpc_status rpc_dispatch(struct rpc_call *c, const char *name, xmlrpc_value *params)
+/* Arity, the daemon-state gate, the whitelist, then the handler. */
+static enum rpc_status run_method(struct rpc_call *c, const struct rpc_method *m,
+                                  const struct conf_rpcif *rpcif, xmlrpc_value *params)
 {
-	struct mainlog *log = sup_log(c->rpc->sup);
-	/* Resolution: exactly namespace.method, no leading underscore. */
-	const char *dot = strchr(name, '.');
-	const struct conf_rpcif *rpcif = NULL;
-	const struct rpc_method *m = NULL;
-	if (dot && !strchr(dot + 1, '.') && dot[1] != '_')
-		m = rpc_lookup(c->rpc, name, &rpcif);
-	if (mainlog_enabled(log, LVL_TRAC))
-		mainlog_log(log, LVL_TRAC, "XML-RPC method called: %s()", name);
-	if (!m) return rpc_fault(c, FAULT_UNKNOWN_METHOD, NULL);
 	c->method = m;
 	c->rpcif = rpcif;
-
 	xmlrpc_env env;
 	xmlrpc_env_init(&env);
 	int nargs = params ? xmlrpc_array_size(&env, params) : 0;
@@ -249,7 +242,22 @@ enum rpc_status rpc_dispatch(struct rpc_call *c, const char *name, xmlrpc_value 
 		if (st == RPC_DEFER && c->finished) st = RPC_DONE;
 	}
 	for (int i = 0; i < nargs; i++) xmlrpc_DECREF(argv[i]);
+	return st;
+}
 
+enum rpc_status rpc_dispatch(struct rpc_call *c, const char *name, xmlrpc_value *params)
+{
+	struct mainlog *log = sup_log(c->rpc->sup);
+	/* Resolution: exactly namespace.method, no leading underscore. */
+	const char *dot = strchr(name, '.');
+	const struct conf_rpcif *rpcif = NULL;
+	const struct rpc_method *m = NULL;
+	if (dot && !strchr(dot + 1, '.') && dot[1] != '_')
+		m = rpc_lookup(c->rpc, name, &rpcif);
+	if (mainlog_enabled(log, LVL_TRAC))
+		mainlog_log(log, LVL_TRAC, "XML-RPC method called: %s()", name);
+	if (!m) return rpc_fault(c, FAULT_UNKNOWN_METHOD, NULL);
+	enum rpc_status st = run_method(c, m, rpcif, params);
 	if (mainlog_enabled(log, LVL_TRAC)) {
 		if (st == RPC_DONE && c->fault_code)
 			mainlog_log(log, LVL_TRAC, "XML-RPC method %s() returned fault: [%d] %s",
@@ -312,6 +320,10 @@ static void req_complete(struct rpc_req *req)
 	} else {
 		xw_response_end(&req->body);
 	}
+	if (req->local) {
+		req->local(req->local_ctx, c->fault_code, c->fault_code ? c->fault_string : NULL);
+		return;
+	}
 	struct rpc_sink *sink = req->sink;
 	sink->reply(sink, &req->body);
 }
@@ -334,6 +346,13 @@ static void log_bad_request(struct rpc *rpc, const char *body, size_t len, const
 	mainlog_log(log, LVL_ERRO, "XML-RPC request data %s%s is invalid: %s",
 	            buf_cstr(&r), len > cap ? "..." : "", why);
 	buf_free(&r);
+}
+
+static void req_park(struct rpc *rpc, struct rpc_req *req)
+{
+	req->next = rpc->pending;
+	if (rpc->pending) rpc->pending->prev = req;
+	rpc->pending = req;
 }
 
 struct rpc_req *rpc_handle(struct rpc *rpc, const char *body, size_t len, struct rpc_sink *sink)
@@ -377,9 +396,45 @@ struct rpc_req *rpc_handle(struct rpc *rpc, const char *body, size_t len, struct
 		req_free(req);
 		return NULL;
 	}
-	req->next = rpc->pending;
-	if (rpc->pending) rpc->pending->prev = req;
-	rpc->pending = req;
+	req_park(rpc, req);
+	return req;
+}
+
+struct rpc_req *rpc_call_local(struct rpc *rpc, const char *method, const char *const *args,
+                               int nargs, rpc_local_fn done, void *ctx)
+{
+	const struct rpc_method *m = rpc_supervisor_methods;
+	while (m->name && strcmp(m->name, method) != 0) m++;
+	struct rpc_req *req = xcalloc(1, sizeof *req);
+	req->rpc = rpc;
+	req->local = done;
+	req->local_ctx = ctx;
+	req->method_name = xstrdup(method);
+	xmlrpc_env env;
+	xmlrpc_env_init(&env);
+	req->params = xmlrpc_array_new(&env);
+	for (int i = 0; i < nargs && !env.fault_occurred; i++) {
+		xmlrpc_value *v = xmlrpc_string_new(&env, args[i]);
+		if (env.fault_occurred) break;
+		xmlrpc_array_append_item(&env, req->params, v);
+		xmlrpc_DECREF(v);
+	}
+	bool bad = env.fault_occurred;
+	xmlrpc_env_clean(&env);
+	xw_response_begin(&req->body);
+	rpc_call_init(&req->call, rpc, &req->body);
+	req->call.done = req_done;
+	req->call.done_ctx = req;
+	enum rpc_status st;
+	if (!m->name) st = rpc_fault(&req->call, FAULT_UNKNOWN_METHOD, NULL);
+	else if (bad) st = rpc_fault(&req->call, FAULT_INCORRECT_PARAMETERS, NULL);
+	else st = run_method(&req->call, m, NULL, req->params);
+	if (st == RPC_DONE) {
+		req_complete(req);
+		req_free(req);
+		return NULL;
+	}
+	req_park(rpc, req);
 	return req;
 }
 

@@ -40,6 +40,27 @@ void rpc_free(struct rpc *rpc);
 struct rpc_req *rpc_handle(struct rpc *rpc, const char *body, size_t len, struct rpc_sink *sink);
 void rpc_req_cancel(struct rpc_req *req);
 
+/* A call refd makes itself (the web UI's actions, http.md §8.2): the
+ * supervisor.* method of that bare name, run as a client's call runs (the
+ * daemon-state gate, deferral until the start or stop is over) but with no
+ * XML on either side and no trace log, as supervisord's web UI calls its
+ * RPC interface directly whatever the [rpcinterface:x] sections say. The
+ * nargs arguments are strings. done is called exactly once, now or later,
+ * with the fault code (0 on success) and faultString (NULL on success),
+ * unless the call is cancelled first with rpc_req_cancel. Returns NULL
+ * when done has already been called, or the pending request. */
+typedef void (*rpc_local_fn)(void *ctx, int fault_code, const char *fault_string);
+struct rpc_req *rpc_call_local(struct rpc *rpc, const char *method, const char *const *args,
+                               int nargs, rpc_local_fn done, void *ctx);
+
+struct proc;
+/* The ProcessInfo description of p (xmlrpc-api.md §4.6): "pid 42, uptime
+ * 0:01:02", "Not started", a spawn error... appended to out. */
+void rpc_process_description(struct buf *out, const struct proc *p, long long now);
+
+/* The supervisord version refd speaks for (getSupervisorVersion). */
+#define RPC_SUPERVISOR_VERSION "4.2.5"
+
 /* Limits applied to every request body before xmlrpc-c sees it. */
 #define RPC_MAX_XML_DEPTH 256
 

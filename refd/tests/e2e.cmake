@@ -28,6 +28,7 @@ endfunction()
 
 refd_e2e_test(e2e_foundation test_foundation)
 refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
+<<<<<<< HEAD
 refd_e2e_test(e2e_process test_process)
 refd_e2e_valgrind_test(valgrind_process test_process.Stdin test_process.SpawnErrors test_process.Exits
                        test_process.Stopping test_process.DaemonSignals)
@@ -49,4 +50,39 @@ refd_e2e_valgrind_test(valgrind_soak soak)
 if(TEST valgrind_soak)
   set_tests_properties(valgrind_soak PROPERTIES LABELS "valgrind;soak"
     ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};REFD_SOAK_SECONDS=15;REFD_SOAK_STEADY=20;REFD_SOAK_FLAKY=5;PYTHONDONTWRITEBYTECODE=1")
+=======
+
+# Debian's supervisorctl against refd and against Debian's supervisord on
+# the same configuration, output compared (issue 10).
+refd_e2e_test(e2e_supervisorctl test_supervisorctl)
+# It runs two daemons and many clients at once: alone, so that its load
+# does not disturb the timing-sensitive sessions run against supervisord.
+if(TEST e2e_supervisorctl)
+  set_tests_properties(e2e_supervisorctl PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE)
+endif()
+
+# refctl against live refds: the commands it shares with supervisorctl
+# print what supervisorctl prints; the twiddler commands do what they say.
+refd_e2e_test(e2e_refctl test_refctl)
+if(TEST e2e_refctl)
+  set_property(TEST e2e_refctl APPEND PROPERTY ENVIRONMENT "REFCTL_BIN=$<TARGET_FILE:refctl>")
+  set_tests_properties(e2e_refctl PROPERTIES TIMEOUT 600)
+endif()
+
+# The web UI over HTTP, against refd and against Debian's supervisord; once
+# more with refd under valgrind (the oracle never is).
+refd_e2e_test(e2e_webui test_webui)
+refd_e2e_valgrind_test(valgrind_webui test_webui)
+if(TEST valgrind_webui)
+  set_tests_properties(valgrind_webui PROPERTIES TIMEOUT 900)
+endif()
+
+# The web UI in headless Chromium (Debian's chromium, chromium-driver and
+# python3-selenium): clicks, then checks over XML-RPC. One run only.
+if(TARGET refd)
+  add_test(NAME browser_webui COMMAND ${REFD_PYTHON} -m unittest -v test_browser
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+  set_tests_properties(browser_webui PROPERTIES LABELS browser TIMEOUT 300
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;PYTHONDONTWRITEBYTECODE=1;REFD_SCREENSHOT=${CMAKE_CURRENT_BINARY_DIR}/ui-status.png")
+>>>>>>> ui
 endif()

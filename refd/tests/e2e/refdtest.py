@@ -94,7 +94,8 @@ class Daemon:
     """One refd on a fresh temp dir. Use as a context manager."""
 
     def __init__(self, extra="", inet_extra="", unix_extra="", twiddler_extra="",
-                 loglevel="info", args=(), binary=None, conf=None, auth=(None, None)):
+                 loglevel="info", args=(), binary=None, conf=None, auth=(None, None),
+                 wrapper=None):
         self.tmp = tempfile.mkdtemp(prefix="refd-e2e-")
         self.sock = os.path.join(self.tmp, "refd.sock")
         self.conf_path = os.path.join(self.tmp, "refd.conf")
@@ -106,6 +107,7 @@ class Daemon:
         self.args = list(args)
         self.binary = binary or REFD
         self.auth = auth
+        self.wrapper = WRAPPER if wrapper is None else wrapper
         self.proc = None
         self.expect_clean_exit = True
 
@@ -121,7 +123,7 @@ class Daemon:
         for attempt in range(5):
             self.stderr_path = os.path.join(self.tmp, "stderr.txt")
             self.stdout_path = os.path.join(self.tmp, "stdout.txt")
-            cmd = WRAPPER + [self.binary, "-c", self.conf_path, "-n"] + self.args
+            cmd = self.wrapper + [self.binary, "-c", self.conf_path, "-n"] + self.args
             with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
                 self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True)
             if not wait:
