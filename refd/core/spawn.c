@@ -216,13 +216,15 @@ static void __attribute__((noreturn)) child(const struct conf_proc *cp, const st
 	char msg[4096];
 	/* A new process group: signals to the daemon's group do not reach it. */
 	setpgid(0, 0);
-	/* Default dispositions and an empty mask: libev blocks the signals it
-	 * watches, and a child must not inherit that. */
-	sigset_t all;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* Every signal is blocked since before the fork (spawn_fork). Reset the
+	 * dispositions first, then unblock: a signal sent to the new pid
+	 * meanwhile (a stop right after the start) is then acted on by default,
+	 * never swallowed by a handler inherited from the daemon. */
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* stdin/out/err: move the pipe ends above 2 first so dup2 cannot
 	 * clobber one with another. */
 	int fds[3] = {in_fd, out_fd, err_fd};
@@ -263,7 +265,11 @@ fail:
 pid_t spawn_fork(const struct conf_proc *cp, const struct spawn_cmd *cmd, char **env,
                  int in_fd, int out_fd, int err_fd, char **why)
 {
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	pid_t pid = fork();
+	if (pid != 0) sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		int e = errno;
 		if (e == EAGAIN)

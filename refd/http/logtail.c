@@ -147,8 +147,13 @@ static void tail_start(struct http_conn *c, const char *path, bool accel_header)
 	if (http_stream_chunked(c)) buf_puts(&h, "Transfer-Encoding: chunked\r\n");
 	buf_puts(&h, "\r\n");
 	if (t->hub) logwatch_add(t->hub, &t->watch, t->path, tail_changed);
+	/* Beginning the stream may already pump it (the head is written, the
+	 * queue drains) and may close the connection, which frees t: look at
+	 * the connection, kept allocated meanwhile, before touching t. */
+	http_conn_hold(c);
 	http_stream_begin(c, &h, &tail_ops, t);
-	tail_pump(t);
+	if (!c->dead) tail_pump(t);
+	http_conn_release(c);
 }
 
 void http_logtail_handle(struct http_conn *c)

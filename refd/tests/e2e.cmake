@@ -28,7 +28,6 @@ endfunction()
 
 refd_e2e_test(e2e_foundation test_foundation)
 refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
-<<<<<<< HEAD
 refd_e2e_test(e2e_process test_process)
 refd_e2e_valgrind_test(valgrind_process test_process.Stdin test_process.SpawnErrors test_process.Exits
                        test_process.Stopping test_process.DaemonSignals)
@@ -50,7 +49,7 @@ refd_e2e_valgrind_test(valgrind_soak soak)
 if(TEST valgrind_soak)
   set_tests_properties(valgrind_soak PROPERTIES LABELS "valgrind;soak"
     ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};REFD_SOAK_SECONDS=15;REFD_SOAK_STEADY=20;REFD_SOAK_FLAKY=5;PYTHONDONTWRITEBYTECODE=1")
-=======
+endif()
 
 # Debian's supervisorctl against refd and against Debian's supervisord on
 # the same configuration, output compared (issue 10).
@@ -84,5 +83,4 @@ if(TARGET refd)
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
   set_tests_properties(browser_webui PROPERTIES LABELS browser TIMEOUT 300
     ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;PYTHONDONTWRITEBYTECODE=1;REFD_SCREENSHOT=${CMAKE_CURRENT_BINARY_DIR}/ui-status.png")
->>>>>>> ui
 endif()

@@ -263,6 +263,18 @@ startsecs=0
             for s in clients:
                 s.close()
 
+    def test_clients_that_leave_at_once(self):
+        # Request a stream and hang up straight away, many times: the stream
+        # may be torn down while it is being started.
+        with Daemon(extra=self.conf) as d:
+            for i in range(60):
+                s = socket.create_connection(("127.0.0.1", d.port))
+                path = "/mainlogtail" if i % 2 else "/logtail/ticker"
+                s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path).encode())
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                s.close()
+            self.assertEqual(d.rpc().supervisor.getState()["statecode"], 1)
+
     def test_supervisorctl_tail_f(self):
         if not os.path.exists("/usr/bin/supervisorctl"):
             self.fail("supervisorctl is missing: ci/deps installs Debian's supervisor package")
