@@ -124,6 +124,8 @@ static void capture_append(struct childlog *c, const char *data, size_t n)
 static void emit(struct childlog *c, char *data, size_t n)
 {
 	if (n == 0) return;
+	/* A listener's bytes are echoed as read, before strip_ansi (logging.md §4). */
+	if (c->raw_echo) echo(c, data, n);
 	if (c->strip_ansi) n = childlog_strip_ansi(data, n);
 	if (n == 0) return;
 	if (c->capturing) {
@@ -132,7 +134,7 @@ static void emit(struct childlog *c, char *data, size_t n)
 		write_file(c, data, n);
 		if (c->syslog) to_syslog(c, data, n);
 	}
-	echo(c, data, n);
+	if (!c->raw_echo) echo(c, data, n);
 	if (c->hooks.logged) c->hooks.logged(c->hooks.ctx, c->channel, data, n);
 }
 
