@@ -18,6 +18,7 @@ import xmlrpc.client
 from refdtest import Daemon, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DOCS = os.path.join(HERE, "..", "..", "..", "docs")
 RECORD = os.path.join(HERE, "listeners", "record.py")
 ORACLE = os.environ.get("REFD_E2E_SUPERVISORD")
 IS_REFD = not ORACLE
@@ -325,6 +326,26 @@ startsecs=0
             # The global serial goes on; the new pool counts from 0.
             self.assertEqual([(e.serial, e.poolserial, e.payload) for e in evs],
                              [(0, 0, b"type:t\nbefore"), (1, 0, b"type:t\nafter")])
+
+
+class DocExample(unittest.TestCase):
+    """docs/events.md's example listener and config, as written."""
+
+    def test_example_reports_unexpected_exits(self):
+        with open(os.path.join(DOCS, "events.md")) as f:
+            text = f.read()
+        example = text[text.index("## Example"):]
+        script = re.findall(r"```python\n(.*?)```", example, re.S)[0]
+        ini = re.findall(r"```ini\n(.*?)```", example, re.S)[0]
+        d = daemon(ini.replace("/usr/local/bin/exits.py", "{tmp}/exits.py"))
+        with open(os.path.join(d.tmp, "exits.py"), "w") as f:
+            f.write(script)
+        with d:
+            s = d.rpc().supervisor
+            line = wait_for(lambda: re.search(r"flaky:flaky exited unexpectedly \(pid (\d+)\)\n",
+                                              s.readProcessStderrLog("exits", 0, 0)),
+                            timeout=20, what="the report")
+            self.assertGreater(int(line.group(1)), 0)
 
 
 @unittest.skipUnless(IS_REFD, "supervisor_twiddler's handler is refd's (broken under 4.2.5's Python 3)")
