@@ -9,8 +9,6 @@
 #include "events/evproto.h"
 #include "lib/buf.h"
 #include "lib/mem.h"
-#include "lib/pystr.h"
-#include "lib/utf8.h"
 #include "log/mainlog.h"
 
 #include <limits.h>

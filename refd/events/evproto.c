@@ -21,10 +21,12 @@ const char *evproto_state_name(int state)
 static void clear_pending(struct evproto *p)
 {
 	p->n_hold = 0;
-	buf_reset(&p->line);
 	p->have_len = false;
 	p->want = p->got = 0;
-	buf_reset(&p->body);
+	/* Keep small buffers for the next result; give back a large body. */
+	buf_reset(&p->line);
+	if (p->body.cap > 65536) buf_free(&p->body);
+	else buf_reset(&p->body);
 }
 
 void evproto_init(struct evproto *p, size_t cap)
