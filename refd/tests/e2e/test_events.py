@@ -371,5 +371,28 @@ startsecs=0
             self.assertIn("lst: event was processed", d.mainlog())
 
 
+@unittest.skipUnless(IS_REFD, "refd's bound")
+class Bounds(unittest.TestCase):
+    def test_listener_that_does_not_read_its_stdin(self):
+        # READY and OK for ever, never reading: refd stops queueing once
+        # 1 MiB is unsent, and stays small.
+        conf = """
+[eventlistener:deaf]
+command=sh -c 'while :; do printf "READY\\n"; sleep 0.1; printf "RESULT 2\\nOK"; done'
+events=REMOTE_COMMUNICATION
+startsecs=0
+buffer_size=5
+"""
+        with daemon(conf) as d:
+            s = d.rpc().supervisor
+            data = "x" * 300000
+            for _ in range(10):
+                s.sendRemoteCommEvent("t", data)
+            wait_for(lambda: "stdin of listener deaf is full" in d.mainlog(), what="the full queue")
+            with open("/proc/%d/status" % d.rpc().supervisor.getPID()) as f:
+                rss = int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+            self.assertLess(rss, 64 * 1024)
+
+
 if __name__ == "__main__":
     unittest.main()
