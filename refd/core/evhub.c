@@ -20,6 +20,7 @@ struct evhub {
 	struct pool_world world;
 	struct sup_watch removed;   /* processes about to be freed */
 	ev_idle dispatch;           /* the pools' next dispatch pass */
+	ev_timer retry;             /* a pass later, after a listener's stdin was full */
 };
 
 static int state_type(int state)
@@ -145,10 +146,16 @@ static void on_removed(struct sup_watch *w, struct proc *p, int old)
 
 static int world_send(void *ctx, struct proc *p, const char *data, size_t n)
 {
+	struct evhub *h = ctx;
 	/* supervisord's process.write: EPIPE for a process that is gone or
 	 * being stopped, as for a closed pipe. */
 	if (!p->pid || p->killing) return -1;
-	return sup_proc_stdin_event(p, data, n);
+	int rc = sup_proc_stdin_event(p, data, n);
+	/* A listener that is slow to read its stdin may catch up: look again
+	 * in a second, as supervisord's loop would, rather than wait for the
+	 * next event to come along. */
+	if (rc == -2 && !ev_is_active(&h->retry)) ev_timer_start(sup_loop(h->sup), &h->retry);
+	return rc;
 }
 
 static void world_write_target(void *ctx, const struct event *ev, const char *data, size_t n)
@@ -182,14 +189,23 @@ static const char *world_server(void *ctx)
 	return c && c->sd.identifier ? c->sd.identifier : "supervisor";
 }
 
-static void dispatch_cb(struct ev_loop *loop, ev_idle *w, int revents)
+static void dispatch_all(struct evhub *h)
 {
-	struct evhub *h = w->data;
-	ev_idle_stop(loop, w);
 	for (size_t i = 0; i < sup_group_count(h->sup); i++) {
 		struct pgroup *g = sup_group_at(h->sup, i);
 		if (g->pool) pool_dispatch(g->pool);
 	}
+}
+
+static void dispatch_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	ev_idle_stop(loop, w);
+	dispatch_all(w->data);
+}
+
+static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	dispatch_all(w->data);
 }
 
 /* ---- life ------------------------------------------------------------------------ */
@@ -209,6 +225,8 @@ struct evhub *evhub_new(struct sup *s, struct evbus *bus)
 	ev_idle_init(&h->dispatch, dispatch_cb);
 	ev_set_priority(&h->dispatch, EV_MAXPRI);
 	h->dispatch.data = h;
+	ev_timer_init(&h->retry, retry_cb, 1.0, 0);
+	h->retry.data = h;
 	sup_watch_add(s, &h->removed, on_removed);
 	return h;
 }
@@ -237,5 +255,6 @@ void evhub_free(struct evhub *h)
 	sup_set_hooks(h->sup, &none);
 	sup_watch_remove(h->sup, &h->removed);
 	ev_idle_stop(sup_loop(h->sup), &h->dispatch);
+	ev_timer_stop(sup_loop(h->sup), &h->retry);
 	free(h);
 }
