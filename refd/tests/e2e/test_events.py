@@ -328,6 +328,44 @@ startsecs=0
                              [(0, 0, b"type:t\nbefore"), (1, 0, b"type:t\nafter")])
 
 
+def has_childutils():
+    try:
+        import supervisor.childutils  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+@unittest.skipUnless(has_childutils(), "needs Debian's python3-supervisor")
+class Childutils(unittest.TestCase):
+    def test_childutils_listener(self):
+        # supervisor.childutils reads a text-mode stdin; ASCII payloads
+        # read the same whether len counts bytes or characters.
+        conf = """
+[eventlistener:cu]
+command=%s %s {tmp}/cu.out
+events=REMOTE_COMMUNICATION,PROCESS_STATE_RUNNING
+startsecs=0
+""" % (sys.executable, os.path.join(HERE, "listeners", "childutils_listener.py"))
+        with daemon(conf) as d:
+            d.rpc().supervisor.sendRemoteCommEvent("mytype", "my data\nline2")
+            path = os.path.join(d.tmp, "cu.out")
+
+            def two_events():
+                if not os.path.exists(path):
+                    return None
+                with open(path) as f:
+                    got = [ast.literal_eval(line) for line in f]
+                return got if len(got) >= 2 else None
+            got = wait_for(two_events, timeout=20, what="two events")
+            names = sorted(h["eventname"] for h, p in got)
+            self.assertEqual(names, ["PROCESS_STATE_RUNNING", "REMOTE_COMMUNICATION"])
+            for h, p in got:
+                self.assertEqual(int(h["len"]), len(p))
+                if h["eventname"] == "REMOTE_COMMUNICATION":
+                    self.assertEqual(p, "type:mytype\nmy data\nline2")
+
+
 class DocExample(unittest.TestCase):
     """docs/events.md's example listener and config, as written."""
 
