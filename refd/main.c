@@ -3,7 +3,9 @@
  * runs, errors are logged and the daemon carries on. */
 #include "cli.h"
 #include "conf/config.h"
+#include "core/evhub.h"
 #include "core/sup.h"
+#include "events/bus.h"
 #include "http/http.h"
 #include "lib/buf.h"
 #include "lib/mem.h"
@@ -35,6 +37,8 @@ struct refd {
 	struct mainlog log;
 	struct logwatch_hub hub;
 	struct sup *sup;
+	struct evbus *bus;          /* outlives restarts: serials continue */
+	struct evhub *events;
 	struct rpc *rpc;
 	struct http *http;
 	bool wrote_pidfile;
@@ -453,6 +457,11 @@ int main(int argc, char **argv)
 
 	r.loop = ev_default_loop(EVFLAG_AUTO);
 	r.sup = sup_new(r.loop, &r.log, &r.hub);
+	r.bus = evbus_new(r.loop);
+	r.events = evhub_new(r.sup, r.bus);
+	struct sup_hooks hooks;
+	evhub_hooks(r.events, &hooks);
+	sup_set_hooks(r.sup, &hooks);
 	sup_on_stopped(r.sup, on_stopped, &r);
 	sup_set_reloader(r.sup, reload, &r);
 	r.http = http_new(r.loop, r.sup, &r.log);
@@ -471,6 +480,8 @@ int main(int argc, char **argv)
 	tear_down(&r);
 	remove_pidfile(&r);
 	http_free(r.http);
+	evhub_free(r.events);
+	evbus_free(r.bus);
 	sup_configure(r.sup, NULL);
 	sup_free(r.sup);
 	mainlog_close(&r.log);

@@ -144,8 +144,10 @@ static char *act_spawn(struct proc *p, const struct proc_exit *ex);
 
 static char *enter_backoff(struct proc *p)
 {
-	set_state(p, PROC_BACKOFF);
+	/* Counted before the change: PROCESS_STATE_BACKOFF says tries:1 for
+	 * the first failure, as supervisord's does. */
 	p->backoff++;
+	set_state(p, PROC_BACKOFF);
 	if (p->backoff > p->cfg->startretries) {
 		/* lifecycle.md §4: the next pass gives up. */
 		p->backoff = 0;
@@ -294,8 +296,10 @@ static char *act_exit(struct proc *p, const struct proc_exit *ex)
 	}
 	bool expected = proc_exit_expected(p, ex->code);
 	p->world->reaped(p->world->ctx, p);     /* drain and close the pipes first */
-	p->pid = 0;
 	timer(p, -1);
+	/* The state changes below still see the pid of the process that died
+	 * (PROCESS_STATE_STOPPED and _EXITED carry it); it is cleared after. */
+	bool restart = false;
 	if (p->killing) {
 		p->killing = false;
 		p->has_exitstatus = true;
@@ -319,9 +323,10 @@ static char *act_exit(struct proc *p, const struct proc_exit *ex)
 		set_state(p, PROC_EXITED);
 		plog(p, expected ? LVL_INFO : LVL_WARN, "exited: %s (%s; %s)", proc_name(p), ex->text,
 		     expected ? "expected" : "not expected");
-		if (p->world->may_spawn(p->world->ctx) && proc_should_autorestart(p))
-			act_spawn(p, NULL);
+		restart = p->world->may_spawn(p->world->ctx) && proc_should_autorestart(p);
 	}
+	p->pid = 0;
+	if (restart && p->state == PROC_EXITED) act_spawn(p, NULL);
 	return NULL;
 }
 

@@ -1,1 +1,1 @@
-set(MODULE_SOURCES sup.c proc.c spawn.c)
+set(MODULE_SOURCES sup.c proc.c spawn.c pool.c evhub.c)

@@ -218,6 +218,11 @@ static void world_timer(void *ctx, struct proc *p, double seconds)
 	struct proc_rt *rt = p->io;
 	ev_timer_stop(s->loop, &rt->timer);
 	if (seconds >= 0) {
+		/* From the real time, not the loop's cached one: processes spawned
+		 * in one pass then reach RUNNING in the order they were spawned
+		 * (equal deadlines would fire in heap order), and listeners see
+		 * their PROCESS_STATE_RUNNING events in supervisord's order. */
+		ev_now_update(s->loop);
 		ev_timer_set(&rt->timer, seconds, 0);
 		ev_timer_start(s->loop, &rt->timer);
 	}
@@ -259,9 +264,13 @@ static ssize_t read_output(struct proc_rt *rt, int ch)
 {
 	int *fd = ch == CHAN_STDOUT ? &rt->out_fd : &rt->err_fd;
 	if (*fd < 0) return 0;
-	ssize_t n = read(*fd, rt->sup->readbuf, READ_CHUNK);
+	struct sup *s = rt->sup;
+	ssize_t n = read(*fd, s->readbuf, READ_CHUNK);
 	if (n > 0) {
-		if (rt->logs_open) childlog_feed(&rt->log[ch], rt->sup->readbuf, (size_t)n);
+		if (rt->logs_open) childlog_feed(&rt->log[ch], s->readbuf, (size_t)n);
+		/* A listener's stdout is also its side of the event protocol. */
+		if (ch == CHAN_STDOUT && s->hooks.listener_output && rt->p->group->kind == CONF_GROUP_LISTENER)
+			s->hooks.listener_output(s->hooks.ctx, rt->p, s->readbuf, (size_t)n);
 		return n;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR)) return -1;
@@ -594,6 +603,16 @@ int sup_proc_stdin(struct proc *p, const char *data, size_t n)
 	return 0;
 }
 
+int sup_proc_stdin_event(struct proc *p, const char *data, size_t n)
+{
+	struct proc_rt *rt = p->io;
+	if (rt->stdin_dead || rt->in_fd < 0) return -1;
+	if (rt->stdin_buf.len && rt->stdin_buf.len + n > SUP_STDIN_MAX) return -2;
+	buf_append(&rt->stdin_buf, data, n);
+	stdin_flush(rt);
+	return rt->stdin_dead ? -1 : 0;
+}
+
 void sup_remote_comm(struct sup *s, const char *type, const char *data)
 {
 	if (s->hooks.remote_comm) s->hooks.remote_comm(s->hooks.ctx, type, data);
@@ -655,6 +674,7 @@ struct pgroup *sup_add_empty_group(struct sup *s, const char *name, int priority
 
 static void group_free(struct sup *s, struct pgroup *g)
 {
+	if (s->hooks.group_destroy) s->hooks.group_destroy(s->hooks.ctx, g);
 	for (size_t i = 0; i < g->n_procs; i++) proc_destroy(s, g->procs[i]);
 	free(g->procs);
 	if (g->cfg) conf_group_unref(g->cfg);

@@ -47,10 +47,16 @@ struct sup_watch {
 /* What the event bus hears from core (events.md §3); any may be NULL. */
 struct sup_hooks {
 	void (*proc_state)(void *ctx, struct proc *p, int old_state);
+	/* A chunk logged on a channel (after strip_ansi and capture). */
 	void (*proc_output)(void *ctx, struct proc *p, int channel, const char *data, size_t n);
 	void (*proc_capture)(void *ctx, struct proc *p, int channel, const char *data, size_t n);
+	/* An event listener's stdout as read, after it was logged: the protocol. */
+	void (*listener_output)(void *ctx, struct proc *p, const char *data, size_t n);
 	void (*group_added)(void *ctx, struct pgroup *g);
 	void (*group_removed)(void *ctx, struct pgroup *g);
+	/* A group is about to be freed (removal, restart, exit): release what
+	 * hangs on it (g->pool). Its processes are freed after this. */
+	void (*group_destroy)(void *ctx, struct pgroup *g);
 	void (*sup_state)(void *ctx, int state);
 	void (*remote_comm)(void *ctx, const char *type, const char *data);
 	void *ctx;
@@ -139,6 +145,12 @@ int sup_proc_clear_logs(struct proc *p);
 /* Queue bytes for the child's stdin. 0; -1 EPIPE (no pipe: NO_FILE);
  * -2 the buffer limit would be exceeded. */
 int sup_proc_stdin(struct proc *p, const char *data, size_t n);
+/* An event for a listener (events.md §6): queued and flushed like
+ * sup_proc_stdin, but a pipe found closed while writing fails this call
+ * (-1, as supervisord's EPIPE), and one write is always taken into an
+ * empty queue whatever its size (an event can be larger than the limit);
+ * -2 when the queue is not empty and the limit would be exceeded. */
+int sup_proc_stdin_event(struct proc *p, const char *data, size_t n);
 /* sendRemoteCommEvent: a REMOTE_COMMUNICATION event. */
 void sup_remote_comm(struct sup *s, const char *type, const char *data);
 /* Reopen every open log (SIGUSR2). */

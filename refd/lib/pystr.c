@@ -53,6 +53,26 @@ void py_repr(struct buf *out, const char *s, size_t n)
 	buf_putc(out, q);
 }
 
+void py_bytes_repr(struct buf *out, const char *s, size_t n)
+{
+	bool has_sq = memchr(s, '\'', n) != NULL, has_dq = memchr(s, '"', n) != NULL;
+	char q = has_sq && !has_dq ? '"' : '\'';
+	buf_putc(out, 'b');
+	buf_putc(out, q);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '\\' || ch == (unsigned char)q) {
+			buf_putc(out, '\\');
+			buf_putc(out, (char)ch);
+		} else if (ch == '\n') buf_puts(out, "\\n");
+		else if (ch == '\r') buf_puts(out, "\\r");
+		else if (ch == '\t') buf_puts(out, "\\t");
+		else if (ch < 0x20 || ch >= 0x7f) buf_printf(out, "\\x%02x", ch);
+		else buf_putc(out, (char)ch);
+	}
+	buf_putc(out, q);
+}
+
 char *py_repr_str(const char *s)
 {
 	struct buf b = BUF_INIT;

@@ -14,6 +14,9 @@ struct buf;
 void py_repr(struct buf *out, const char *s, size_t n);
 /* The same into a new string (caller frees). */
 char *py_repr_str(const char *s);
+/* Append Python 3's repr() of the bytes s[0..n): b'...' (or b"..." when
+ * only a single quote occurs), with \\ \t \n \r and \xNN escapes. */
+void py_bytes_repr(struct buf *out, const char *s, size_t n);
 
 /* Python int(s) for a str: surrounding whitespace, an optional sign, decimal
  * digits with single '_' between digits. Returns 0 and sets *out, or -1 when

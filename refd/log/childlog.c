@@ -73,22 +73,8 @@ static void echo(struct childlog *c, const char *data, size_t n)
 	if (!c->raw_echo && utf8_valid(data, n)) {
 		buf_append(&msg, data, n);
 	} else {
-		/* Python's bytes repr: b'...' */
 		if (!c->raw_echo) buf_puts(&msg, "Undecodable: ");
-		bool has_sq = memchr(data, '\'', n) != NULL, has_dq = memchr(data, '"', n) != NULL;
-		char q = has_sq && !has_dq ? '"' : '\'';
-		buf_putc(&msg, 'b');
-		buf_putc(&msg, q);
-		for (size_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)data[i];
-			if (ch == '\\' || ch == (unsigned char)q) { buf_putc(&msg, '\\'); buf_putc(&msg, (char)ch); }
-			else if (ch == '\n') buf_puts(&msg, "\\n");
-			else if (ch == '\r') buf_puts(&msg, "\\r");
-			else if (ch == '\t') buf_puts(&msg, "\\t");
-			else if (ch < 0x20 || ch >= 0x7f) buf_printf(&msg, "\\x%02x", ch);
-			else buf_putc(&msg, (char)ch);
-		}
-		buf_putc(&msg, q);
+		py_bytes_repr(&msg, data, n);
 	}
 	mainlog_write(c->mainlog, LVL_DEBG, buf_cstr(&msg), msg.len);
 	buf_free(&msg);
@@ -163,6 +149,8 @@ static void capture_append(struct childlog *c, const char *data, size_t n)
 static void emit(struct childlog *c, char *data, size_t n)
 {
 	if (n == 0) return;
+	/* A listener's bytes are echoed as read, before strip_ansi (logging.md §4). */
+	if (c->raw_echo) echo(c, data, n);
 	if (c->strip_ansi) n = childlog_strip_ansi(data, n);
 	if (n == 0) return;
 	if (c->capturing) {
@@ -171,7 +159,7 @@ static void emit(struct childlog *c, char *data, size_t n)
 		write_file(c, data, n);
 		if (c->syslog) to_syslog(c, data, n);
 	}
-	echo(c, data, n);
+	if (!c->raw_echo) echo(c, data, n);
 	if (c->hooks.logged) c->hooks.logged(c->hooks.ctx, c->channel, data, n);
 }
 

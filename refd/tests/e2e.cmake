@@ -84,3 +84,14 @@ if(TARGET refd)
   set_tests_properties(browser_webui PROPERTIES LABELS browser TIMEOUT 300
     ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;PYTHONDONTWRITEBYTECODE=1;REFD_SCREENSHOT=${CMAKE_CURRENT_BINARY_DIR}/ui-status.png")
 endif()
+
+# Events and listeners. The same suite against Debian's supervisord checks
+# that the expectations are supervisord's (or a documented difference).
+refd_e2e_test(e2e_events test_events)
+refd_e2e_valgrind_test(valgrind_events test_events)
+if(EXISTS /usr/bin/supervisord)
+  add_test(NAME e2e_events_oracle COMMAND ${REFD_PYTHON} -m unittest -v test_events
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+  set_tests_properties(e2e_events_oracle PROPERTIES LABELS "e2e;differential"
+    ENVIRONMENT "REFD_E2E_SUPERVISORD=/usr/bin/supervisord;PYTHONDONTWRITEBYTECODE=1")
+endif()

@@ -63,6 +63,28 @@ static void test_repr(void **state)
 	check_repr("", "''");
 }
 
+static void check_bytes_repr(const char *in, size_t n, const char *want)
+{
+	struct buf b = BUF_INIT;
+	py_bytes_repr(&b, in, n);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+/* Python 3: repr(b'...') as supervisord's listener echo and Undecodable
+ * payloads show it. */
+static void test_bytes_repr(void **state)
+{
+	(void)state;
+	check_bytes_repr("READY\n", 6, "b'READY\\n'");
+	check_bytes_repr("x\x88\n", 3, "b'x\\x88\\n'");
+	check_bytes_repr("it's", 4, "b\"it's\"");
+	check_bytes_repr("a'b\"c", 5, "b'a\\'b\"c'");
+	check_bytes_repr("\0\t\r\\\x7f", 5, "b'\\x00\\t\\r\\\\\\x7f'");
+	check_bytes_repr("caf\xc3\xa9", 5, "b'caf\\xc3\\xa9'");
+	check_bytes_repr("", 0, "b''");
+}
+
 static void test_int(void **state)
 {
 	(void)state;
@@ -121,6 +143,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_repr),
+		cmocka_unit_test(test_bytes_repr),
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_signals),
 	};

@@ -31,6 +31,7 @@ struct fake {
 	bool may_spawn;
 	struct buf log;
 	struct buf changes;         /* "OLD>NEW " */
+	struct buf seen;            /* "NEW pid=P tries=T " as events render them */
 };
 
 static double f_now(void *ctx) { return ((struct fake *)ctx)->now; }
@@ -68,6 +69,7 @@ static void f_changed(void *ctx, struct proc *p, int old)
 {
 	struct fake *f = ctx;
 	buf_printf(&f->changes, "%s>%s ", proc_state_name(old), proc_state_name(p->state));
+	buf_printf(&f->seen, "%s pid=%d tries=%d ", proc_state_name(p->state), (int)p->pid, p->backoff);
 }
 
 static void f_reaped(void *ctx, struct proc *p) { ((struct fake *)ctx)->reaped++; }
@@ -111,6 +113,7 @@ static int teardown(void **state)
 	free(x->p.spawnerr);
 	buf_free(&x->f.log);
 	buf_free(&x->f.changes);
+	buf_free(&x->f.seen);
 	free(x);
 	return 0;
 }
@@ -582,11 +585,41 @@ static void test_stop_report_throttled(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* ---- what a state change shows (PROCESS_STATE_* events render it) ------------ */
+
+/* STOPPED and EXITED carry the pid of the process that just ended; it is
+ * cleared only after the change (and a restart gets a new one). */
+static void test_change_sees_dead_pid(void **state)
+{
+	struct fixture *x = *state;
+	put(x, PROC_RUNNING, 77);
+	exit_with(x, 3, 5);                         /* unexpected: restarted */
+	assert_string_equal(buf_cstr(&x->f.seen), "EXITED pid=77 tries=0 STARTING pid=0 tries=0 ");
+	assert_int_equal(x->p.pid, 4242);
+	buf_reset(&x->f.seen);
+	put(x, PROC_STOPPING, 78);
+	exit_with(x, -1, 1);
+	assert_string_equal(buf_cstr(&x->f.seen), "STOPPED pid=78 tries=0 ");
+	assert_int_equal(x->p.pid, 0);
+}
+
+/* BACKOFF counts the failure before the change: tries:1 the first time. */
+static void test_backoff_counted_before_change(void **state)
+{
+	struct fixture *x = *state;
+	put(x, PROC_STARTING, 77);
+	exit_with(x, 0, 0.1);
+	assert_string_equal(buf_cstr(&x->f.seen), "BACKOFF pid=77 tries=1 ");
+	assert_int_equal(x->p.pid, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_change_sees_dead_pid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_counted_before_change, setup, teardown),
 		T(test_start_stopped), T(test_start_exited), T(test_start_fatal), T(test_start_backoff),
 		T(test_start_starting), T(test_start_running), T(test_start_stopping), T(test_start_unknown),
 		T(test_start_spawn_error), T(test_start_startsecs_zero),

@@ -1,0 +1,1 @@
+set(MODULE_SOURCES event.c bus.c evproto.c)
