@@ -95,3 +95,8 @@ if(EXISTS /usr/bin/supervisord)
   set_tests_properties(e2e_events_oracle PROPERTIES LABELS "e2e;differential"
     ENVIRONMENT "REFD_E2E_SUPERVISORD=/usr/bin/supervisord;PYTHONDONTWRITEBYTECODE=1")
 endif()
+
+# The twiddler beyond what its sessions show: the main log, autostart,
+# reloadConfig after editing the file, a whitelist.
+refd_e2e_test(e2e_twiddler test_twiddler)
+refd_e2e_valgrind_test(valgrind_twiddler test_twiddler)

@@ -1,0 +1,1 @@
+refd_unit_test(test_log test_log.c)
