@@ -72,7 +72,7 @@ command=/nonexistent/command
 autostart=false
 
 [program:dies]
-command=/bin/sh -c "exit 3"
+command=/bin/sh -c "sleep 0.2; exit 3"
 autostart=false
 startsecs=1
 startretries=0

@@ -103,7 +103,8 @@ startsecs=0
         with Daemon(extra=conf) as d:
             s = d.rpc().supervisor
             path = os.path.join(d.tmp, "odd.log")
-            wait_for(lambda: os.path.getsize(path) >= 300000, what="output")
+            # 25 bytes, 300000 x's and a newline
+            wait_for(lambda: os.path.exists(path) and os.path.getsize(path) == 300026, what="output")
             raw = open(path, "rb").read()
             self.assertTrue(raw.startswith(b"ok \xff\xfe \x1b[31mred\x1b[0m caf\xc3\xa9\n"))   # byte for byte
             text = s.readProcessStdoutLog("odd", 0, 40)
@@ -242,6 +243,8 @@ startsecs=0
         with Daemon(extra=conf) as d:
             raw = read_stream(d, "/mainlogtail", 3, until=b"supervisord started")
             self.assertIn(b"supervisord started with pid", dechunk(raw.partition(b"\r\n\r\n")[2]))
+            # The file exists once the program has been spawned.
+            wait_for(lambda: os.path.exists(os.path.join(d.tmp, "roller.log")), what="the log file")
             # backups=0 truncates the file in place: the stream says so.
             raw = read_stream(d, "/logtail/roller", 8, until=b"==> File truncated <==")
             self.assertIn(b"==> File truncated <==\n", dechunk(raw.partition(b"\r\n\r\n")[2]))
