@@ -27,7 +27,7 @@ function(refd_e2e_valgrind_test name)
 endfunction()
 
 refd_e2e_test(e2e_foundation test_foundation)
-refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
+refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity test_foundation.Auth test_foundation.Lifecycle)
 refd_e2e_test(e2e_process test_process)
 refd_e2e_valgrind_test(valgrind_process test_process.Stdin test_process.SpawnErrors test_process.Exits
                        test_process.Stopping test_process.DaemonSignals)

@@ -190,6 +190,14 @@ class AuthEverywhere(unittest.TestCase):
     def test_unix_socket_mode_before_accepting(self):
         with Daemon(unix_extra="chmod=0600") as d:
             self.assertEqual(os.stat(d.sock).st_mode & 0o777, 0o600)
+        if os.geteuid() == 0:
+            import pwd
+            nobody = pwd.getpwnam("nobody")
+            with Daemon(unix_extra="chmod=0660\nchown=nobody") as d:
+                st = os.stat(d.sock)
+                self.assertEqual((st.st_mode & 0o777, st.st_uid), (0o660, nobody.pw_uid))
+                # The temporary name the socket was bound to is gone.
+                self.assertEqual([n for n in os.listdir(d.tmp) if n.startswith("refd.sock.")], [])
 
 
 class Concurrency(unittest.TestCase):
