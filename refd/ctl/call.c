@@ -57,6 +57,24 @@ static enum call_result call(struct ctl *c, const char *method, xmlrpc_value *pa
 	return res->is_fault ? CALL_FAULT : CALL_OK;
 }
 
+xmlrpc_value *ctl_params(const char *fmt, ...)
+{
+	xmlrpc_env env;
+	xmlrpc_env_init(&env);
+	va_list ap;
+	va_start(ap, fmt);
+	const char *tail = NULL;
+	xmlrpc_value *v = NULL;
+	xmlrpc_build_value_va(&env, fmt, ap, &v, &tail);
+	va_end(ap);
+	if (env.fault_occurred) {
+		fprintf(stderr, "refctl: cannot build a call: %s\n", env.fault_string);
+		exit(EX_GENERIC);
+	}
+	xmlrpc_env_clean(&env);
+	return v;
+}
+
 enum call_result ctl_call(struct ctl *c, const char *method, xmlrpc_value *params,
                           struct rc_rpc_result *res)
 {

@@ -12,25 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Build a parameter array with xmlrpc_build_value's format ("(s)", "(si)"...). */
-static xmlrpc_value *params(const char *fmt, ...)
-{
-	xmlrpc_env env;
-	xmlrpc_env_init(&env);
-	va_list ap;
-	va_start(ap, fmt);
-	const char *tail = NULL;
-	xmlrpc_value *v = NULL;
-	xmlrpc_build_value_va(&env, fmt, ap, &v, &tail);
-	va_end(ap);
-	if (env.fault_occurred) {
-		fprintf(stderr, "refctl: cannot build a call: %s\n", env.fault_string);
-		exit(EX_GENERIC);
-	}
-	xmlrpc_env_clean(&env);
-	return v;
-}
-
 static bool has_word(int argc, char **argv, const char *w)
 {
 	for (int i = 0; i < argc; i++)
@@ -237,7 +218,7 @@ static void run_verb(struct ctl *c, const struct verb *v, const char *sig, int a
 	struct rc_rpc_result res;
 	enum call_result r;
 	if (has_word(argc, argv, "all")) {
-		r = ctl_call(c, v->all_method, sig ? params("(s)", sig) : NULL, &res);
+		r = ctl_call(c, v->all_method, sig ? ctl_params("(s)", sig) : NULL, &res);
 		if (r == CALL_OK) print_results(c, v->kind, res.value, v->ignored);
 		else if (r == CALL_FAULT) ctl_unexpected_fault(c, &res);
 		if (r != CALL_FAILED) rc_rpc_result_free(&res);
@@ -247,7 +228,7 @@ static void run_verb(struct ctl *c, const struct verb *v, const char *sig, int a
 		char *g, *p;
 		split_namespec(argv[i], &g, &p);
 		if (!p) {
-			r = ctl_call(c, v->group_method, sig ? params("(ss)", g, sig) : params("(s)", g), &res);
+			r = ctl_call(c, v->group_method, sig ? ctl_params("(ss)", g, sig) : ctl_params("(s)", g), &res);
 			if (r == CALL_OK) {
 				print_results(c, v->kind, res.value, v->ignored);
 			} else if (r == CALL_FAULT && res.fault_code == FC_BAD_NAME) {
@@ -258,7 +239,7 @@ static void run_verb(struct ctl *c, const struct verb *v, const char *sig, int a
 			}
 		} else {
 			r = ctl_call(c, v->one_method,
-			             sig ? params("(ss)", argv[i], sig) : params("(s)", argv[i]), &res);
+			             sig ? ctl_params("(ss)", argv[i], sig) : ctl_params("(s)", argv[i]), &res);
 			char *ns = namespec(g, p);
 			if (r == CALL_OK) {
 				out("%s: %s", ns, strcmp(v->kind, "start") == 0 ? "started" : v->kind);
@@ -340,7 +321,7 @@ static void cmd_pid(struct ctl *c, int argc, char **argv)
 			}
 	} else {
 		for (int i = 0; i < argc; i++) {
-			r = ctl_call(c, "supervisor.getProcessInfo", params("(s)", argv[i]), &res);
+			r = ctl_call(c, "supervisor.getProcessInfo", ctl_params("(s)", argv[i]), &res);
 			if (r == CALL_FAILED) return;
 			if (r == CALL_OK) {
 				int pid = member_int(res.value, "pid");
@@ -380,7 +361,7 @@ static void cmd_clear(struct ctl *c, int argc, char **argv)
 		char *g, *p;
 		split_namespec(argv[i], &g, &p);
 		char *ns = p ? namespec(g, p) : xasprintf("%s:None", g);
-		r = ctl_call(c, "supervisor.clearProcessLogs", params("(s)", argv[i]), &res);
+		r = ctl_call(c, "supervisor.clearProcessLogs", ctl_params("(s)", argv[i]), &res);
 		if (r == CALL_OK) {
 			out("%s: cleared", ns);
 		} else if (r == CALL_FAULT) {
@@ -521,7 +502,7 @@ static void cmd_tail(struct ctl *c, int argc, char **argv)
 	struct rc_rpc_result res;
 	const char *method = strcmp(channel, "stdout") == 0 ? "supervisor.readProcessStdoutLog"
 	                                                     : "supervisor.readProcessStderrLog";
-	enum call_result r = ctl_call(c, method, params("(sii)", name, (int)-bytes, 0), &res);
+	enum call_result r = ctl_call(c, method, ctl_params("(sii)", name, (int)-bytes, 0), &res);
 	if (r == CALL_OK) {
 		char *s = val_str(res.value);
 		out("%s", s);
@@ -558,7 +539,7 @@ static void cmd_maintail(struct ctl *c, int argc, char **argv)
 		}
 	}
 	struct rc_rpc_result res;
-	enum call_result r = ctl_call(c, "supervisor.readLog", params("(ii)", (int)-bytes, 0), &res);
+	enum call_result r = ctl_call(c, "supervisor.readLog", ctl_params("(ii)", (int)-bytes, 0), &res);
 	if (r == CALL_OK) {
 		char *s = val_str(res.value);
 		out("%s", s);
@@ -667,7 +648,7 @@ static void cmd_add(struct ctl *c, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		struct rc_rpc_result res;
-		enum call_result r = ctl_call(c, "supervisor.addProcessGroup", params("(s)", argv[i]), &res);
+		enum call_result r = ctl_call(c, "supervisor.addProcessGroup", ctl_params("(s)", argv[i]), &res);
 		if (r == CALL_FAILED) return;
 		if (r == CALL_OK) {
 			out("%s: added process group", argv[i]);
@@ -690,7 +671,7 @@ static void cmd_remove(struct ctl *c, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		struct rc_rpc_result res;
-		enum call_result r = ctl_call(c, "supervisor.removeProcessGroup", params("(s)", argv[i]), &res);
+		enum call_result r = ctl_call(c, "supervisor.removeProcessGroup", ctl_params("(s)", argv[i]), &res);
 		if (r == CALL_FAILED) return;
 		if (r == CALL_OK) {
 			out("%s: removed process group", argv[i]);
@@ -708,7 +689,7 @@ static void cmd_remove(struct ctl *c, int argc, char **argv)
 static bool simple_call(struct ctl *c, const char *method, const char *arg, xmlrpc_value **value)
 {
 	struct rc_rpc_result res;
-	enum call_result r = ctl_call(c, method, params("(s)", arg), &res);
+	enum call_result r = ctl_call(c, method, ctl_params("(s)", arg), &res);
 	if (r == CALL_FAILED) return false;
 	if (r == CALL_FAULT) {
 		ctl_unexpected_fault(c, &res);

@@ -67,6 +67,9 @@ enum call_result {
  * the reference is taken). On CALL_FAILED the message supervisorctl would
  * print has been printed and the exit status set; `where` is "upcheck"
  * for the version check (its own wording), "shutdown" for shutdown's. */
+/* A parameter array from xmlrpc_build_value's format ("(s)", "(si)"...);
+ * exits on a format error (a bug, not bad input). */
+xmlrpc_value *ctl_params(const char *fmt, ...);
 enum call_result ctl_call(struct ctl *c, const char *method, xmlrpc_value *params,
                           struct rc_rpc_result *res);
 /* supervisorctl's upcheck: getVersion must be '3.0'. */

@@ -26,24 +26,6 @@ static void run(struct ctl *c, const char *method, xmlrpc_value *params, const c
 	rc_rpc_result_free(&res);
 }
 
-static xmlrpc_value *build(const char *fmt, ...)
-{
-	xmlrpc_env env;
-	xmlrpc_env_init(&env);
-	va_list ap;
-	va_start(ap, fmt);
-	const char *tail = NULL;
-	xmlrpc_value *v = NULL;
-	xmlrpc_build_value_va(&env, fmt, ap, &v, &tail);
-	va_end(ap);
-	if (env.fault_occurred) {
-		fprintf(stderr, "refctl: cannot build a call: %s\n", env.fault_string);
-		exit(EX_GENERIC);
-	}
-	xmlrpc_env_clean(&env);
-	return v;
-}
-
 static bool usage(struct ctl *c, bool ok, const char *text)
 {
 	if (!ok) {
@@ -59,7 +41,7 @@ static void cmd_addgroup(struct ctl *c, int argc, char **argv)
 	char *end;
 	long v = strtol(argv[1], &end, 10);
 	/* A number goes as an int; anything else as given, for the server to judge. */
-	xmlrpc_value *p = *argv[1] && !*end ? build("(si)", argv[0], (int)v) : build("(ss)", argv[0], argv[1]);
+	xmlrpc_value *p = *argv[1] && !*end ? ctl_params("(si)", argv[0], (int)v) : ctl_params("(ss)", argv[0], argv[1]);
 	char *ok = xasprintf("%s: added group", argv[0]);
 	run(c, "twiddler.addGroup", p, ok);
 	free(ok);
@@ -108,7 +90,7 @@ static void cmd_removeprocess(struct ctl *c, int argc, char **argv)
 {
 	if (!usage(c, argc == 2, "removeprocess <group> <name>")) return;
 	char *ok = xasprintf("%s: removed from group %s", argv[1], argv[0]);
-	run(c, "twiddler.removeProcessFromGroup", build("(ss)", argv[0], argv[1]), ok);
+	run(c, "twiddler.removeProcessFromGroup", ctl_params("(ss)", argv[0], argv[1]), ok);
 	free(ok);
 }
 
@@ -123,7 +105,7 @@ static void cmd_log(struct ctl *c, int argc, char **argv)
 		if (i > 1) strcat(msg, " ");
 		strcat(msg, argv[i]);
 	}
-	run(c, "twiddler.log", build("(ss)", msg, argv[0]), "logged");
+	run(c, "twiddler.log", ctl_params("(ss)", msg, argv[0]), "logged");
 	free(msg);
 }
 

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import tempfile
 import time
-import unittest
 import xmlrpc.client
 
 REFD = os.environ.get("REFD_BIN", "refd")
@@ -243,3 +242,26 @@ def status_of(response):
     line = response.split(b"\r\n", 1)[0]
     parts = line.split(b" ")
     return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
+def state(d, name):
+    """The statename of a process on daemon d."""
+    return d.rpc(*d.auth).supervisor.getProcessInfo(name)["statename"]
+
+
+def fault(call):
+    """(faultCode, faultString) of the fault call() raises."""
+    try:
+        call()
+    except xmlrpc.client.Fault as f:
+        return (f.faultCode, f.faultString)
+    raise AssertionError("expected a fault")
+
+
+def rss_kb(pid):
+    """The resident set size of pid, in kB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0

@@ -15,7 +15,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from refdtest import Daemon, SLOW, wait_for
+from refdtest import Daemon, SLOW, wait_for, rss_kb
 
 SECONDS = float(os.environ.get("REFD_SOAK_SECONDS", "60"))
 STEADY = int(os.environ.get("REFD_SOAK_STEADY", "150"))
@@ -44,14 +44,6 @@ stopwaitsecs=3
 
 def fd_count(pid):
     return len(os.listdir("/proc/%d/fd" % pid))
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def client(d, seed, deadline, errors, counts):

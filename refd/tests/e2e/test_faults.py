@@ -8,13 +8,8 @@ import socket
 import subprocess
 import time
 import unittest
-import xmlrpc.client
 
-from refdtest import Daemon, SLOW, wait_for
-
-
-def state(d, name):
-    return d.rpc().supervisor.getProcessInfo(name)["statename"]
+from refdtest import Daemon, SLOW, wait_for, state
 
 
 def children_of(pid):

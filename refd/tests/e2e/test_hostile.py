@@ -10,15 +10,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from refdtest import Daemon, SLOW, post, status_of, wait_for, xml_call
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+from refdtest import Daemon, SLOW, post, status_of, wait_for, xml_call, rss_kb
 
 
 def connect(d):

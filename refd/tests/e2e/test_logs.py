@@ -11,11 +11,7 @@ import tempfile
 import time
 import unittest
 
-from refdtest import Daemon, SLOW, wait_for
-
-
-def state(d, name):
-    return d.rpc().supervisor.getProcessInfo(name)["statename"]
+from refdtest import Daemon, SLOW, wait_for, state
 
 
 def read_stream(d, path, seconds, version="1.1", until=None):

@@ -7,21 +7,8 @@ import signal
 import threading
 import time
 import unittest
-import xmlrpc.client
 
-from refdtest import Daemon, SLOW, wait_for
-
-
-def state(d, name):
-    return d.rpc().supervisor.getProcessInfo(name)["statename"]
-
-
-def fault(call):
-    try:
-        call()
-    except xmlrpc.client.Fault as f:
-        return (f.faultCode, f.faultString)
-    raise AssertionError("expected a fault")
+from refdtest import Daemon, SLOW, wait_for, state, fault
 
 
 def log_times(text, pattern):

@@ -2,19 +2,9 @@
 in the main log (and the loglevel filter), autostart of added programs,
 reloadConfig after editing the file with runtime changes in play, and a
 whitelisted namespace on a second daemon."""
-import time
 import unittest
-import xmlrpc.client
 
-from refdtest import Daemon, wait_for
-
-
-def fault(call):
-    try:
-        call()
-    except xmlrpc.client.Fault as f:
-        return (f.faultCode, f.faultString)
-    raise AssertionError("expected a fault")
+from refdtest import Daemon, wait_for, fault
 
 
 class Log(unittest.TestCase):
