@@ -514,19 +514,10 @@ static size_t children_of(pid_t pid, pid_t *out, size_t cap)
 	return n;
 }
 
-/* How many of pid's children are running prog (comm), i.e. have exec'd. */
-static size_t children_execd(pid_t pid, const char *comm)
+static size_t n_children(pid_t pid)
 {
 	static pid_t kids[65536];
-	size_t n = children_of(pid, kids, 65536), k = 0;
-	char path[64], buf[64];
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "/proc/%d/comm", (int)kids[i]);
-		if (read_file(path, buf, sizeof buf) < 0) continue;
-		buf[strcspn(buf, "\n")] = '\0';
-		if (strcmp(buf, comm) == 0) k++;
-	}
-	return k;
+	return children_of(pid, kids, 65536);
 }
 
 /* idle PID SECONDS: CPU seconds and context switches (wakeups) over the
@@ -553,18 +544,18 @@ static int cmd_idle(int argc, char **argv)
 /* wait-running URL PID N NAMEFILE T0 [TIMEOUT]: from T0 (CLOCK_REALTIME
  * seconds, taken just before the daemon was started) until all N
  * processes named in NAMEFILE (one per line) are RUNNING. First watches
- * /proc for N exec'd children (costing the daemon nothing), then asks
- * getProcessInfo name by name. */
+ * /proc until the daemon has N children (one read per poll, costing the
+ * daemon nothing: a big getAllProcessInfo every few ms would slow a
+ * daemon that answers it slowly), then asks getProcessInfo name by name. */
 static int cmd_wait_running(int argc, char **argv)
 {
-	if (argc < 5) die("usage: wait-running URL PID N NAMEFILE T0 [TIMEOUT] [COMM]");
+	if (argc < 5) die("usage: wait-running URL PID N NAMEFILE T0 [TIMEOUT]");
 	const char *url = argv[0];
 	pid_t pid = atoi(argv[1]);
 	int n = atoi(argv[2]);
 	const char *namefile = argv[3];
 	double t0 = atof(argv[4]);
 	double timeout = argc > 5 ? atof(argv[5]) : 120;
-	const char *comm = argc > 6 ? argv[6] : "sleep";
 	double end = now_s() + timeout;
 	char **names = calloc((size_t)n + 1, sizeof *names);
 	FILE *f = fopen(namefile, "r");
@@ -577,9 +568,9 @@ static int cmd_wait_running(int argc, char **argv)
 	}
 	fclose(f);
 	if (k != n) die("%s has %d names, expected %d", namefile, k, n);
-	while ((int)children_execd(pid, comm) < n) {
+	while ((int)n_children(pid) < n) {
 		if (!proc_alive(pid)) die("the daemon %d exited", (int)pid);
-		if (now_s() > end) die("only %zu of %d children after %.0f s", children_execd(pid, comm), n, timeout);
+		if (now_s() > end) die("only %zu of %d children after %.0f s", n_children(pid), n, timeout);
 		sleep_ms(5);
 	}
 	double t_children = realtime_s() - t0;

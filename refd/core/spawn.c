@@ -216,13 +216,14 @@ static void __attribute__((noreturn)) child(const struct conf_proc *cp, const st
 	char msg[4096];
 	/* A new process group: signals to the daemon's group do not reach it. */
 	setpgid(0, 0);
-	/* Default dispositions and an empty mask: libev blocks the signals it
-	 * watches, and a child must not inherit that. */
-	sigset_t all;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* Default dispositions, then an empty mask (spawn_fork blocked every
+	 * signal across fork): a signal that arrives now takes its default
+	 * action instead of running the daemon's handler in the child. */
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* stdin/out/err: move the pipe ends above 2 first so dup2 cannot
 	 * clobber one with another. */
 	int fds[3] = {in_fd, out_fd, err_fd};
@@ -263,15 +264,23 @@ fail:
 pid_t spawn_fork(const struct conf_proc *cp, const struct spawn_cmd *cmd, char **env,
                  int in_fd, int out_fd, int err_fd, char **why)
 {
+	/* Every signal stays blocked until the child has default handlers: a
+	 * stop sent right after a spawn (startsecs=0 makes the process RUNNING
+	 * at once) would otherwise be caught by the daemon's handler in the
+	 * child and lost, and the child would live until stopwaitsecs' SIGKILL. */
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	pid_t pid = fork();
+	int e = errno;
+	if (pid == 0) child(cp, cmd, env, in_fd, out_fd, err_fd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
-		int e = errno;
 		if (e == EAGAIN)
 			*why = xasprintf("Too many processes in process table to spawn '%s'", cp->name);
 		else
 			*why = xasprintf("unknown error during fork for '%s': %s", cp->name, errname(e));
 		return -1;
 	}
-	if (pid == 0) child(cp, cmd, env, in_fd, out_fd, err_fd);
 	return pid;
 }
