@@ -35,8 +35,11 @@ ROWS = [
     ("getAllProcessInfo.p{b}.p99", "  p99", "lower"),
     ("getAllProcessInfo.p{b}.c16.rps", "getAllProcessInfo, {b} processes, 16 clients", "higher"),
     ("rss.p0", "RSS, 0 programs", "lower"),
+    ("uss.p0", "  private (RSS less shared pages)", "lower"),
     ("rss.p{m}", "RSS, {m} running", "lower"),
+    ("uss.p{m}", "  private", "lower"),
     ("rss.p{b}", "RSS, {b} running", "lower"),
+    ("uss.p{b}", "  private", "lower"),
     ("idle.p{m}.wakeups", "wakeups idle, {m} children", "lower"),
     ("idle.p{m}.cpu", "CPU idle, {m} children", "lower"),
     ("startAll.p{m}", "startAllProcesses(wait), {m}", "lower"),
@@ -46,6 +49,7 @@ ROWS = [
     ("log.mbps", "child output to its log", "higher"),
     ("log.cpu", "  daemon CPU for it", "lower"),
 ]
+MACHINE = ["machine.idle"]
 SCALE = ["scale.startup", "scale.rss", "scale.fds", "scale.getAllProcessInfo", "scale.stopAll"]
 
 

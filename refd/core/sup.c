@@ -297,11 +297,23 @@ static void log_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	if (rt->err_fd >= 0) ev_io_start(loop, &rt->err_w);
 }
 
+/* A read that fills a whole pipe's worth means the child writes faster
+ * than we read: while it goes on, read again at once (its next bytes are
+ * usually there by the time the log write returns) instead of going back
+ * to the loop for each 64 KiB — bounded, so that one chatty child cannot
+ * hold the loop for long. */
+#define PIPE_FULL_READ 65536
+#define OUTPUT_BURST 16
+
 static void output_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct proc_rt *rt = w->data;
-	read_output(rt, w == &rt->out_w ? CHAN_STDOUT : CHAN_STDERR);
-	check_blocked(rt);
+	int ch = w == &rt->out_w ? CHAN_STDOUT : CHAN_STDERR;
+	for (int i = 0; i < OUTPUT_BURST; i++) {
+		ssize_t n = read_output(rt, ch);
+		check_blocked(rt);
+		if (n < PIPE_FULL_READ || ev_is_active(&rt->log_retry)) break;
+	}
 }
 
 static void stdin_flush(struct proc_rt *rt)

@@ -71,20 +71,20 @@ static void write_process_info(struct buf *out, const struct proc *p, time_t now
 		break;
 	}
 	xw_struct_begin(out);
-	xw_member_string(out, "name", p->cfg->name);
-	xw_member_string(out, "group", p->group->name);
-	xw_member_int(out, "start", start);
-	xw_member_int(out, "stop", stop);
-	xw_member_int(out, "now", nowc);
-	xw_member_int(out, "state", p->state);
-	xw_member_string(out, "statename", proc_state_name(p->state));
-	xw_member_string(out, "spawnerr", spawnerr);
-	xw_member_int(out, "exitstatus", p->has_exitstatus ? p->exitstatus : 0);
-	xw_member_string(out, "logfile", outlog ? outlog : "");
-	xw_member_string(out, "stdout_logfile", outlog ? outlog : "");
-	xw_member_string(out, "stderr_logfile", errlog ? errlog : "");
-	xw_member_int(out, "pid", p->pid);
-	xw_member_string(out, "description", buf_cstr(&desc));
+	xw_lit_member_string(out, "name", p->cfg->name);
+	xw_lit_member_string(out, "group", p->group->name);
+	xw_lit_member_int(out, "start", start);
+	xw_lit_member_int(out, "stop", stop);
+	xw_lit_member_int(out, "now", nowc);
+	xw_lit_member_int(out, "state", p->state);
+	xw_lit_member_string(out, "statename", proc_state_name(p->state));
+	xw_lit_member_string(out, "spawnerr", spawnerr);
+	xw_lit_member_int(out, "exitstatus", p->has_exitstatus ? p->exitstatus : 0);
+	xw_lit_member_string(out, "logfile", outlog ? outlog : "");
+	xw_lit_member_string(out, "stdout_logfile", outlog ? outlog : "");
+	xw_lit_member_string(out, "stderr_logfile", errlog ? errlog : "");
+	xw_lit_member_int(out, "pid", p->pid);
+	xw_lit_member_string(out, "description", buf_cstr(&desc));
 	xw_struct_end(out);
 	buf_free(&desc);
 }
@@ -122,7 +122,7 @@ HANDLER(h_get_all_process_info)
 	}
 	qsort(v, total, sizeof *v, lexical_cmp);
 	time_t now = time(NULL);
-	buf_reserve(c->out, total * 900);
+	buf_reserve(c->out, total * 1400);   /* ~1250 bytes each: one allocation */
 	xw_array_begin(c->out);
 	for (size_t i = 0; i < total; i++) write_process_info(c->out, v[i], now);
 	xw_array_end(c->out);
