@@ -22,8 +22,7 @@ ROWS = [
     ("getState.unix.keepalive.c16.rps", "getState, unix keep-alive, 16 clients", "higher"),
     ("getState.unix.newconn.c1.rps", "getState, unix new connection, 1 client", "higher"),
     ("getState.unix.newconn.c16.rps", "getState, unix new connection, 16 clients", "higher"),
-    ("getState.p{s}.rps", "getState, {s} processes (TCP keep-alive, 1 client)", "higher"),
-    ("getState.p{m}.rps", "getState, {m} processes", "higher"),
+    ("getState.p{m}.rps", "getState, {m} processes (TCP keep-alive, 1 client)", "higher"),
     ("getState.p{b}.rps", "getState, {b} processes", "higher"),
     ("getState.p{b}.p99", "  p99", "lower"),
     ("getAllProcessInfo.p{s}.rps", "getAllProcessInfo, {s} processes", "higher"),
@@ -44,13 +43,17 @@ ROWS = [
     ("idle.p{m}.cpu", "CPU idle, {m} children", "lower"),
     ("startAll.p{m}", "startAllProcesses(wait), {m}", "lower"),
     ("startup.p{b}", "daemon start until {b} RUNNING", "lower"),
+    ("startup.p{b}", "  against the floor holding 5 fds per child", "lower", "startup.p{b}.held"),
     ("stopAll.p{m}", "stopAllProcesses(wait), {m}", "lower"),
     ("shutdown.p{b}", "shutdown with {b} children", "lower"),
+    ("shutdown.p{b}", "  against the floor holding 5 fds per child", "lower", "shutdown.p{b}.held"),
     ("log.mbps", "child output to its log", "higher"),
     ("log.cpu", "  daemon CPU for it", "lower"),
 ]
 MACHINE = ["machine.idle"]
-SCALE = ["scale.startup", "scale.rss", "scale.fds", "scale.getAllProcessInfo", "scale.stopAll"]
+SCALE = [("scale.startup", "start until all RUNNING"), ("rss.scale", "RSS, all running"),
+         ("uss.scale", "  private"), ("scale.fds", "open descriptors"),
+         ("scale.getAllProcessInfo", "one getAllProcessInfo"), ("scale.shutdown", "shutdown")]
 
 
 def targets(v, s, m, b):
@@ -60,7 +63,7 @@ def targets(v, s, m, b):
     t = {}
     r, c = g("refd", "getState.tcp.keepalive.c1.rps"), g("ceiling", "getState.tcp.keepalive.c1.rps")
     t["getState.tcp.keepalive.c1.rps"] = ("≥ 0.7 × ceiling", r >= 0.7 * c)
-    r10, rb = g("refd", "getState.p{s}.rps"), g("refd", "getState.p{b}.rps")
+    r10, rb = g("refd", "getState.tcp.keepalive.c1.rps"), g("refd", "getState.p{b}.rps")
     t[f"getState.p{b}.rps"] = (f"≥ 0.9 × the {s}-process figure", rb >= 0.9 * r10)
     t[f"getAllProcessInfo.p{b}.rps"] = ("≥ 500 req/s", g("refd", "getAllProcessInfo.p{b}.rps") >= 500)
     t[f"getAllProcessInfo.p{s}.p50"] = ("no 40 ms step", g("refd", "getAllProcessInfo.p{s}.p50") < 10)
@@ -102,6 +105,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--machine", default="")
     ap.add_argument("--params", default="")
+    ap.add_argument("--scale", default="")
     a = ap.parse_args()
     vals = defaultdict(list)
     units = {}
@@ -126,25 +130,34 @@ def main():
     out.append(f"Machine: {a.machine}  \nRun: {a.params}; medians of the repetitions.\n")
     out.append("| figure | unit | refd | supervisord | ceiling | refd/ceiling | refd/supervisord | target | met |")
     out.append("|---|---|--:|--:|--:|--:|--:|---|---|")
-    for fig_t, desc_t, better in ROWS:
+    for row in ROWS:
+        fig_t, desc_t, better = row[:3]
         fig = fig_t.format(s=s, m=m, b=b)
+        cfig = row[3].format(s=s, m=m, b=b) if len(row) > 3 else fig
         desc = desc_t.format(s=s, m=m, b=b)
         r = med.get(("refd", fig), (None, 0))[0]
         sv = med.get(("supervisord", fig), (None, 0))[0]
-        c = med.get(("ceiling", fig), (None, 0))[0]
+        c = med.get(("ceiling", cfig), (None, 0))[0]
         if r is None and sv is None and c is None:
             continue
         unit = units.get(fig, "")
-        tt, met = tg.get(fig, ("", None))
+        tt, met = tg.get(fig, ("", None)) if len(row) == 3 else ("", None)
         metx = "" if met is None else ("yes" if met else "**no**")
         out.append(f"| {desc} | {unit} | {fmt(r)} | {fmt(sv)} | {fmt(c)} | {fmt(ratio(r, c))} | "
                    f"{fmt(ratio(r, sv))} | {tt} | {metx} |")
-    sc = [(f, med.get(("refd", f), (None, 0))[0], med.get(("supervisord", f), (None, 0))[0]) for f in SCALE]
-    if any(x[1] is not None or x[2] is not None for x in sc):
-        out.append("\n| scale figure | unit | refd | supervisord |")
-        out.append("|---|---|--:|--:|")
-        for f, r, sv in sc:
-            out.append(f"| {f} | {units.get(f, '')} | {fmt(r)} | {fmt(sv)} |")
+    sc = [(f, d, med.get(("refd", f), (None, 0))[0], med.get(("supervisord", f), (None, 0))[0],
+           med.get(("ceiling", f), (None, 0))[0]) for f, d in SCALE]
+    if any(x[2] is not None or x[3] is not None for x in sc):
+        out.append(f"\nScale ({a.scale} programs; the floor holds 5 descriptors per child):\n")
+        out.append("| figure | unit | refd | supervisord | floor | refd/floor | refd/supervisord |")
+        out.append("|---|---|--:|--:|--:|--:|--:|")
+        for f, d, r, sv, c in sc:
+            out.append(f"| {d} | {units.get(f, '')} | {fmt(r)} | {fmt(sv)} | {fmt(c)} | "
+                       f"{fmt(ratio(r, c))} | {fmt(ratio(r, sv))} |")
+    idle = {subj: xs for (subj, fig), xs in vals.items() if fig == "machine.idle"}
+    if idle:
+        out.append("\nCPU idle before each block (the rest of the machine's load), %: " +
+                   "; ".join(f"{k} {', '.join(str(int(x)) for x in v)}" for k, v in sorted(idle.items())))
     text = "\n".join(out) + "\n"
     with open(a.out, "w") as fh:
         fh.write(text)

@@ -6,7 +6,13 @@
  * (each holds the write end of a close-on-exec pipe that reaches EOF at
  * its exec). Stop: SIGTERM to every child, then reap them all.
  *
- * usage: bench-spawn N [PROGRAM [ARG...]]   (default /bin/sleep 100000)
+ * With --hold K the parent keeps K descriptors open per child (the
+ * exec-sync pipe's read end and K-1 more), made before its fork, and each child closes every descriptor above 2 before
+ * exec, as a supervisor must (its pipes and log files): fork copies the
+ * descriptor table and the child closes it, so spawning costs more as
+ * children accumulate. That is the floor for a supervisor's figures.
+ *
+ * usage: bench-spawn N [--hold K] [PROGRAM [ARG...]]  (default /bin/sleep 100000)
  * prints: start_ms X stop_ms Y */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,17 +40,28 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char *def[] = {"/bin/sleep", "100000", NULL};
-	char **child_argv = argc > 2 ? argv + 2 : def;
+	int hold = 0, arg = 2;
+	if (argc > 3 && strcmp(argv[2], "--hold") == 0) {
+		hold = atoi(argv[3]);
+		arg = 4;
+	}
+	char **child_argv = argc > arg ? argv + arg : def;
 	pid_t *pids = calloc((size_t)n, sizeof *pids);
 	int *sync = calloc((size_t)n, sizeof *sync);
 	double t0 = now_ms();
 	for (int i = 0; i < n; i++) {
 		int p[2];
+		for (int k = 1; k < hold; k++)
+			if (open("/dev/null", O_RDONLY) < 0) { perror("open"); return 1; }
 		if (pipe2(p, O_CLOEXEC) < 0) { perror("pipe2"); return 1; }
 		pid_t pid = fork();
 		if (pid < 0) { perror("fork"); return 1; }
 		if (pid == 0) {
 			close(p[0]);
+			if (hold) {   /* all but the exec-sync pipe, as refd closes all */
+				if (p[1] > 3) syscall(SYS_close_range, 3, p[1] - 1, 0);
+				syscall(SYS_close_range, p[1] + 1, ~0U, 0);
+			}
 			execv(child_argv[0], child_argv);
 			_exit(127);
 		}

@@ -84,6 +84,7 @@ struct sup {
 	struct pidmap_entry *pids;
 	size_t pid_cap, pid_count;
 	char *readbuf;              /* one read buffer for every child pipe */
+	struct spawn_slots slots;   /* low descriptors for spawning (spawn.h) */
 };
 
 static void shutdown_kick(struct sup *s);
@@ -433,7 +434,7 @@ static int world_spawn(void *ctx, struct proc *p, char **why)
 	char *url = serverurl_for(s, cp);
 	char **env = spawn_env(cp, p->group->name, url, s->env);
 	free(url);
-	pid_t pid = spawn_fork(cp, &cmd, env, in[0], out[1], want_err ? err[1] : out[1], why);
+	pid_t pid = spawn_fork(cp, &cmd, env, in[0], out[1], want_err ? err[1] : out[1], &s->slots, why);
 	spawn_env_free(env);
 	spawn_cmd_free(&cmd);
 	close(in[0]);
@@ -958,6 +959,7 @@ struct sup *sup_new(struct ev_loop *loop, struct mainlog *log, struct logwatch_h
 	s->state = SUP_RUNNING;
 	s->env = environ;
 	s->readbuf = xmalloc(READ_CHUNK);
+	spawn_slots_open(&s->slots);
 	s->world = (struct proc_world){
 		.now = world_now, .spawn = world_spawn, .kill = world_kill, .timer = world_timer,
 		.log = world_log, .changed = world_changed, .reaped = world_reaped,
@@ -997,6 +999,7 @@ void sup_free(struct sup *s)
 	free(s->stop_list);
 	free(s->pids);
 	free(s->readbuf);
+	spawn_slots_close(&s->slots);
 	if (s->stored) conf_free(s->stored);
 	if (s->next) conf_free(s->next);
 	free(s);
