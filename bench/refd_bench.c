@@ -542,61 +542,50 @@ static int cmd_idle(int argc, char **argv)
 	return 0;
 }
 
-/* wait-running URL PID N NAMEFILE T0 [TIMEOUT]: from T0 (CLOCK_REALTIME
- * seconds, taken just before the daemon was started) until all N
- * processes named in NAMEFILE (one per line) are RUNNING. First watches
- * /proc until the daemon has N children (one read per poll, costing the
- * daemon nothing: a big getAllProcessInfo every few ms would slow a
- * daemon that answers it slowly), then asks getProcessInfo name by name. */
+/* wait-running URL PID N T0 [TIMEOUT]: from T0 (CLOCK_REALTIME seconds,
+ * taken just before the daemon was started) until all N processes are
+ * RUNNING. First watches /proc until the daemon has N children (one read
+ * per poll, costing the daemon nothing), then asks getAllProcessInfo until
+ * every entry is RUNNING; the time is when that reply arrived. One big
+ * request, not N small ones: supervisord answers each request only after
+ * a pass of its main loop, which takes longer the more processes it has. */
 static int cmd_wait_running(int argc, char **argv)
 {
-	if (argc < 5) die("usage: wait-running URL PID N NAMEFILE T0 [TIMEOUT]");
+	if (argc < 4) die("usage: wait-running URL PID N T0 [TIMEOUT]");
 	const char *url = argv[0];
 	pid_t pid = atoi(argv[1]);
 	int n = atoi(argv[2]);
-	const char *namefile = argv[3];
-	double t0 = atof(argv[4]);
-	double timeout = argc > 5 ? atof(argv[5]) : 120;
+	double t0 = atof(argv[3]);
+	double timeout = argc > 4 ? atof(argv[4]) : 120;
 	double end = now_s() + timeout;
-	char **names = calloc((size_t)n + 1, sizeof *names);
-	FILE *f = fopen(namefile, "r");
-	if (!f) die("cannot read %s", namefile);
-	char line[512];
-	int k = 0;
-	while (k < n && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = '\0';
-		names[k++] = strdup(line);
-	}
-	fclose(f);
-	if (k != n) die("%s has %d names, expected %d", namefile, k, n);
 	while ((int)n_children(pid) < n) {
 		if (!proc_alive(pid)) die("the daemon %d exited", (int)pid);
 		if (now_s() > end) die("only %zu of %d children after %.0f s", n_children(pid), n, timeout);
 		sleep_ms(5);
 	}
 	double t_children = realtime_s() - t0;
-	struct rc_conn *c = connect_url(url, 60000);
-	for (int i = 0; i < n;) {
-		char *arg[1] = {names[i]};
-		size_t xl;
-		char *xml = call_xml("supervisor.getProcessInfo", arg, 1, &xl);
-		struct rc_rpc_result res;
-		int rc = rc_rpc_call_xml(c, xml, xl, &res, NULL);
-		free(xml);
-		int st = -1;
-		if (rc == 0 && !res.is_fault) struct_int(res.value, "state", &st);
-		else if (rc < 0 && now_s() > end) die("getProcessInfo(%s): %s", names[i], res.fault_string ? res.fault_string : rc_conn_error(c));
-		rc_rpc_result_free(&res);
-		if (st == 20) { i++; continue; }
-		if (st == 100 || st == 200 || st == 30) die("%s: state %d, not RUNNING", names[i], st);
-		if (now_s() > end) die("%s not RUNNING after %.0f s (state %d)", names[i], timeout, st);
+	struct rc_conn *c = connect_url(url, (int)(timeout * 1000));
+	size_t xl;
+	char *xml = call_xml("supervisor.getAllProcessInfo", NULL, 0, &xl);
+	struct expect e = {"supervisor.getAllProcessInfo", n, 0};
+	for (;;) {
+		struct rc_response r;
+		char why[256];
+		int running = -1;
+		if (rc_request(c, "POST", "/RPC2", "Content-Type: text/xml\r\n", xml, xl, &r) < 0)
+			die("getAllProcessInfo: %s", rc_conn_error(c));
+		const char *p = reply_problem(&r);
+		if (p) die("getAllProcessInfo: %s", p);
+		if (full_check(&e, r.body, r.body_len, &running, why, sizeof why) < 0) die("getAllProcessInfo: %s", why);
+		rc_response_free(&r);
+		if (running == n) break;
+		if (now_s() > end) die("%d of %d RUNNING after %.0f s", running, n, timeout);
 		sleep_ms(5);
 	}
 	double t_running = realtime_s() - t0;
+	free(xml);
 	rc_conn_free(c);
 	printf("running_ms %.1f children_ms %.1f\n", t_running * 1e3, t_children * 1e3);
-	for (int i = 0; i < n; i++) free(names[i]);
-	free(names);
 	return 0;
 }
 

@@ -25,6 +25,18 @@
 #include <time.h>
 #include <unistd.h>
 
+static pid_t *pids;
+static int n_started;
+
+/* Never leave a child behind: on any failure, stop what was started. */
+static int fail(const char *what)
+{
+	perror(what);
+	for (int i = 0; i < n_started; i++) kill(pids[i], SIGKILL);
+	for (int i = 0; i < n_started; i++) waitpid(pids[i], NULL, 0);
+	return 1;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -46,16 +58,16 @@ int main(int argc, char **argv)
 		arg = 4;
 	}
 	char **child_argv = argc > arg ? argv + arg : def;
-	pid_t *pids = calloc((size_t)n, sizeof *pids);
+	pids = calloc((size_t)n, sizeof *pids);
 	int *sync = calloc((size_t)n, sizeof *sync);
 	double t0 = now_ms();
 	for (int i = 0; i < n; i++) {
 		int p[2];
 		for (int k = 1; k < hold; k++)
-			if (open("/dev/null", O_RDONLY) < 0) { perror("open"); return 1; }
-		if (pipe2(p, O_CLOEXEC) < 0) { perror("pipe2"); return 1; }
+			if (open("/dev/null", O_RDONLY) < 0) return fail("open");
+		if (pipe2(p, O_CLOEXEC) < 0) return fail("pipe2");
 		pid_t pid = fork();
-		if (pid < 0) { perror("fork"); return 1; }
+		if (pid < 0) return fail("fork");
 		if (pid == 0) {
 			close(p[0]);
 			if (hold) {   /* all but the exec-sync pipe, as refd closes all */
@@ -67,6 +79,7 @@ int main(int argc, char **argv)
 		}
 		close(p[1]);
 		pids[i] = pid;
+		n_started = i + 1;
 		sync[i] = p[0];
 	}
 	for (int i = 0; i < n; i++) {
