@@ -32,11 +32,22 @@ char **spawn_env(const struct conf_proc *cp, const char *group_name, const char 
                  char **base);
 void spawn_env_free(char **env);
 
+/* Low descriptors reserved at start-up so that spawning costs the same
+ * with 5 or 20,000 descriptors open (spawn.c explains). fd[] are -1 when
+ * the kernel cannot do it (before Linux 5.9); spawn_fork then forks. The
+ * owner (the sup) opens them once, before it opens much else. */
+struct spawn_slots {
+	int fd[3];
+	int null_fd;
+};
+void spawn_slots_open(struct spawn_slots *s);
+void spawn_slots_close(struct spawn_slots *s);
+
 /* fork and exec. fds are the child's stdin, stdout and stderr (stderr may
- * equal stdout). Returns the pid, or -1 with *why the spawnerr text. The
- * child never returns: on failure it writes why to its stderr and exits
- * 127. */
+ * equal stdout). slots may be NULL. Returns the pid, or -1 with *why the
+ * spawnerr text. The child never returns: on failure it writes why to its
+ * stderr and exits 127. */
 pid_t spawn_fork(const struct conf_proc *cp, const struct spawn_cmd *cmd, char **env,
-                 int in_fd, int out_fd, int err_fd, char **why);
+                 int in_fd, int out_fd, int err_fd, const struct spawn_slots *slots, char **why);
 
 #endif

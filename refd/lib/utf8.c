@@ -38,6 +38,17 @@ bool utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+/* Bytes that go out as they are: printable ASCII but & < >, and tab, LF, CR. */
+#define P16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,     /* & */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,     /* < > */
+	P16, P16, P16, P16,
+};
+#undef P16
+
 void utf8_xml_escape(struct buf *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -46,8 +57,7 @@ void utf8_xml_escape(struct buf *out, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = u[i];
-		if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>') { i++; continue; }
-		if (c == '\t' || c == '\n' || c == '\r') { i++; continue; }
+		if (plain[c]) { i++; continue; }
 		buf_append(out, s + run, i - run);
 		if (c == '&') { buf_puts(out, "&amp;"); i++; }
 		else if (c == '<') { buf_puts(out, "&lt;"); i++; }

@@ -8,14 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Literal markup without strlen: a 1000-process getAllProcessInfo writes
+ * some 60,000 of these (docs/performance.md). */
+#define PUT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+
+static void put_int(struct buf *b, long long v)
+{
+	char tmp[24], *end = tmp + sizeof tmp, *p = end;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0) *--p = '-';
+	buf_append(b, p, (size_t)(end - p));
+}
+
 void xw_response_begin(struct buf *b)
 {
-	buf_puts(b, "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n");
+	PUT(b, "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n");
 }
 
 void xw_response_end(struct buf *b)
 {
-	buf_puts(b, "</param>\n</params>\n</methodResponse>\n");
+	PUT(b, "</param>\n</params>\n</methodResponse>\n");
 }
 
 void xw_fault_value(struct buf *b, int code, const char *string)
@@ -35,12 +51,15 @@ void xw_fault_response(struct buf *b, int code, const char *string)
 
 void xw_int(struct buf *b, long long v)
 {
-	buf_printf(b, "<value><int>%lld</int></value>\n", v);
+	PUT(b, "<value><int>");
+	put_int(b, v);
+	PUT(b, "</int></value>\n");
 }
 
 void xw_bool(struct buf *b, bool v)
 {
-	buf_puts(b, v ? "<value><boolean>1</boolean></value>\n" : "<value><boolean>0</boolean></value>\n");
+	if (v) PUT(b, "<value><boolean>1</boolean></value>\n");
+	else PUT(b, "<value><boolean>0</boolean></value>\n");
 }
 
 void xw_double(struct buf *b, double v)
@@ -61,9 +80,9 @@ void xw_double(struct buf *b, double v)
 
 void xw_string_n(struct buf *b, const char *s, size_t n)
 {
-	buf_puts(b, "<value><string>");
+	PUT(b, "<value><string>");
 	utf8_xml_escape(b, s, n);
-	buf_puts(b, "</string></value>\n");
+	PUT(b, "</string></value>\n");
 }
 
 void xw_string(struct buf *b, const char *s)
@@ -71,19 +90,19 @@ void xw_string(struct buf *b, const char *s)
 	xw_string_n(b, s, strlen(s));
 }
 
-void xw_array_begin(struct buf *b) { buf_puts(b, "<value><array><data>\n"); }
-void xw_array_end(struct buf *b) { buf_puts(b, "</data></array></value>\n"); }
-void xw_struct_begin(struct buf *b) { buf_puts(b, "<value><struct>\n"); }
-void xw_struct_end(struct buf *b) { buf_puts(b, "</struct></value>\n"); }
+void xw_array_begin(struct buf *b) { PUT(b, "<value><array><data>\n"); }
+void xw_array_end(struct buf *b) { PUT(b, "</data></array></value>\n"); }
+void xw_struct_begin(struct buf *b) { PUT(b, "<value><struct>\n"); }
+void xw_struct_end(struct buf *b) { PUT(b, "</struct></value>\n"); }
 
 void xw_member(struct buf *b, const char *name)
 {
-	buf_puts(b, "<member>\n<name>");
+	PUT(b, "<member>\n<name>");
 	utf8_xml_escape(b, name, strlen(name));
-	buf_puts(b, "</name>\n");
+	PUT(b, "</name>\n");
 }
 
-void xw_member_end(struct buf *b) { buf_puts(b, "</member>\n"); }
+void xw_member_end(struct buf *b) { PUT(b, "</member>\n"); }
 
 void xw_member_int(struct buf *b, const char *name, long long v)
 {
@@ -104,4 +123,18 @@ void xw_member_string(struct buf *b, const char *name, const char *s)
 	xw_member(b, name);
 	xw_string(b, s);
 	xw_member_end(b);
+}
+
+void xw_pre_string(struct buf *b, const char *pre, size_t prelen, const char *s)
+{
+	buf_append(b, pre, prelen);
+	utf8_xml_escape(b, s, strlen(s));
+	PUT(b, "</string></value>\n</member>\n");
+}
+
+void xw_pre_int(struct buf *b, const char *pre, size_t prelen, long long v)
+{
+	buf_append(b, pre, prelen);
+	put_int(b, v);
+	PUT(b, "</int></value>\n</member>\n");
 }

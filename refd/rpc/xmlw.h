@@ -31,6 +31,18 @@ void xw_struct_end(struct buf *b);
 void xw_member(struct buf *b, const char *name);   /* then one value, then xw_member_end */
 void xw_member_end(struct buf *b);
 
+/* Members named by a string literal without markup, for hot paths
+ * (getAllProcessInfo): the fixed text goes out in one piece. */
+#define XW_MEMBER_OPEN(name) "<member>\n<name>" name "</name>\n"
+#define xw_lit_member_string(b, name, s)                                              \
+	xw_pre_string((b), XW_MEMBER_OPEN(name) "<value><string>",                    \
+	              sizeof(XW_MEMBER_OPEN(name) "<value><string>") - 1, (s))
+#define xw_lit_member_int(b, name, v)                                                 \
+	xw_pre_int((b), XW_MEMBER_OPEN(name) "<value><int>",                          \
+	           sizeof(XW_MEMBER_OPEN(name) "<value><int>") - 1, (v))
+void xw_pre_string(struct buf *b, const char *pre, size_t prelen, const char *s);
+void xw_pre_int(struct buf *b, const char *pre, size_t prelen, long long v);
+
 void xw_member_int(struct buf *b, const char *name, long long v);
 void xw_member_bool(struct buf *b, const char *name, bool v);
 void xw_member_string(struct buf *b, const char *name, const char *s);
