@@ -63,8 +63,13 @@ def targets(v, s, m, b):
     t = {}
     r, c = g("refd", "getState.tcp.keepalive.c1.rps"), g("ceiling", "getState.tcp.keepalive.c1.rps")
     t["getState.tcp.keepalive.c1.rps"] = ("≥ 0.7 × ceiling", r >= 0.7 * c)
+    # Each load run is paired with one against the trivial server moments
+    # later: compare refd's share of the ceiling, which the machine's swings
+    # between runs do not move.
     r10, rb = g("refd", "getState.tcp.keepalive.c1.rps"), g("refd", "getState.p{b}.rps")
-    t[f"getState.p{b}.rps"] = (f"≥ 0.9 × the {s}-process figure", rb >= 0.9 * r10)
+    c10, cb = g("ceiling", "getState.tcp.keepalive.c1.rps"), g("ceiling", "getState.p{b}.rps")
+    t[f"getState.p{b}.rps"] = (f"≥ 0.9 × the {s}-process figure (as shares of the ceiling)",
+                               (rb / cb) >= 0.9 * (r10 / c10) if cb and c10 else False)
     t[f"getAllProcessInfo.p{b}.rps"] = ("≥ 500 req/s", g("refd", "getAllProcessInfo.p{b}.rps") >= 500)
     t[f"getAllProcessInfo.p{s}.p50"] = ("no 40 ms step", g("refd", "getAllProcessInfo.p{s}.p50") < 10)
     t["rss.p0"] = ("≤ 2 MB", g("refd", "rss.p0") <= 2048)

@@ -279,12 +279,24 @@ fail:
 #define CLOSE_RANGE_UNSHARE (1U << 1)
 #endif
 
+/* valgrind cannot run a child that shares its parent's memory without
+ * being a thread (it stops the whole process): under it, refd forks. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND() (RUNNING_ON_VALGRIND != 0)
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND() false
+#endif
+
 void spawn_slots_open(struct spawn_slots *s)
 {
 	s->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int i = 0; i < 3; i++) s->fd[i] = s->null_fd >= 0 ? fcntl(s->null_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	/* A no-op that fails where the flag is unknown. */
-	bool ok = s->fd[0] >= 0 && s->fd[1] >= 0 && s->fd[2] >= 0
+	bool ok = s->fd[0] >= 0 && s->fd[1] >= 0 && s->fd[2] >= 0 && !UNDER_VALGRIND()
 	          && syscall(SYS_close_range, ~0U, ~0U, CLOSE_RANGE_UNSHARE) == 0;
 	if (!ok) spawn_slots_close(s);
 }

@@ -66,11 +66,18 @@ startsecs=0
             base = os.path.join(d.tmp, "counter.log")
 
             def complete():
-                total = 0
+                # Distinct lines: a file renamed by a rotation between the
+                # glob and the read can be read twice, and a count of
+                # newlines would then say "done" while the tail is still
+                # being written.
+                lines = set()
                 for f in glob.glob(base + "*"):
-                    with open(f, "rb") as fh:
-                        total += fh.read().count(b"\n")
-                return total >= n
+                    try:
+                        with open(f, "rb") as fh:
+                            lines.update(fh.read().splitlines())
+                    except FileNotFoundError:
+                        return False
+                return len(lines) >= n
             wait_for(complete, timeout=60, what="all lines written")
             seen = {}
             files = glob.glob(base + "*")
