@@ -37,6 +37,7 @@ struct rpc {
 	struct rpc_entry *entries;     /* sorted by fullname */
 	size_t n_entries;
 	struct rpc_req *pending;
+	double bulk_delay;
 };
 
 /* ---- registry ---------------------------------------------------------- */
@@ -63,6 +64,7 @@ struct rpc *rpc_new(struct sup *sup, const struct conf *conf)
 	struct rpc *rpc = xcalloc(1, sizeof *rpc);
 	rpc->sup = sup;
 	rpc->conf = conf;
+	rpc->bulk_delay = 0.05;
 	add_namespace(rpc, "system", rpc_system_methods, NULL);
 	for (size_t i = 0; conf && i < conf->n_rpcifs; i++) {
 		const struct conf_rpcif *r = &conf->rpcifs[i];
@@ -99,6 +101,8 @@ size_t rpc_method_count(const struct rpc *rpc) { return rpc->n_entries; }
 const char *rpc_method_fullname(const struct rpc *rpc, size_t i) { return rpc->entries[i].fullname; }
 struct sup *rpc_sup(const struct rpc *rpc) { return rpc->sup; }
 const struct conf *rpc_conf(const struct rpc *rpc) { return rpc->conf; }
+double rpc_bulk_delay(const struct rpc *rpc) { return rpc->bulk_delay; }
+void rpc_set_bulk_delay(struct rpc *rpc, double seconds) { rpc->bulk_delay = seconds; }
 
 const struct rpc_method *rpc_lookup(const struct rpc *rpc, const char *fullname,
                                     const struct conf_rpcif **rpcif)

@@ -40,6 +40,13 @@ void rpc_free(struct rpc *rpc);
 struct rpc_req *rpc_handle(struct rpc *rpc, const char *body, size_t len, struct rpc_sink *sink);
 void rpc_req_cancel(struct rpc_req *req);
 
+/* A waited bulk operation (startAllProcesses, stopProcessGroup ...) looks
+ * at its processes this long after a change, so that processes finishing
+ * together are reported in priority order, as supervisord's polling
+ * reports them. Default 0.05 s; tests and the fuzz harness, whose
+ * processes change state in no time, set 0. */
+void rpc_set_bulk_delay(struct rpc *rpc, double seconds);
+
 /* Limits applied to every request body before xmlrpc-c sees it. */
 #define RPC_MAX_XML_DEPTH 256
 
