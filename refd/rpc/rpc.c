@@ -255,18 +255,37 @@ enum rpc_status rpc_dispatch(struct rpc_call *c, const char *name, xmlrpc_value 
 /* XML-RPC never needs a DOCTYPE, and xmlrpc-c expands internal entities
  * without limit (DESIGN.md): refuse any markup declaration. Its parser also
  * recurses per element before checking nesting, so bound the depth here. */
+/* The end of the construct opened at p[i] by open, or n when it does not
+ * end (the parser then rejects the body). */
+static size_t skip_past(const char *p, size_t n, size_t i, const char *close)
+{
+	const char *end = memmem(p + i, n - i, close, strlen(close));
+	return end ? (size_t)(end - p) + strlen(close) - 1 : n;
+}
+
 static bool body_acceptable(const char *p, size_t n)
 {
 	int depth = 0;
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (p[i] != '<') continue;
 		char c = p[i + 1];
+		/* Comments, CDATA sections and processing instructions hold
+		 * text, not tags: a "</a>" inside one must not buy depth. */
 		if (c == '!') {
-			if (i + 3 < n && p[i + 2] == '-' && p[i + 3] == '-') continue;
-			if (i + 8 < n && memcmp(p + i + 2, "[CDATA[", 7) == 0) continue;
+			if (i + 3 < n && p[i + 2] == '-' && p[i + 3] == '-') {
+				i = skip_past(p, n, i + 4, "-->");
+				continue;
+			}
+			if (i + 8 < n && memcmp(p + i + 2, "[CDATA[", 7) == 0) {
+				i = skip_past(p, n, i + 9, "]]>");
+				continue;
+			}
 			return false;       /* <!DOCTYPE, <!ENTITY, <!ELEMENT ... */
 		}
-		if (c == '?') continue;
+		if (c == '?') {
+			i = skip_past(p, n, i + 2, "?>");
+			continue;
+		}
 		if (c == '/') depth--;
 		else if (++depth > RPC_MAX_XML_DEPTH) return false;
 	}

@@ -204,6 +204,23 @@ static void test_http_level_errors(void **state)
 	        "</methodName></methodCall>", &cap);
 	assert_int_equal(cap.status, 200);
 	buf_free(&cap.body);
+	/* Tags inside comments, CDATA and processing instructions are text:
+	 * they neither count toward the depth bound nor buy depth back. */
+	struct buf text = BUF_INIT;
+	buf_puts(&text, "<?xml version=\"1.0\"?><!--");
+	for (int i = 0; i < 300; i++) buf_puts(&text, "<b>");
+	buf_puts(&text, "--><?pi <c><c><c>?><methodCall><methodName>supervisor.getPID</methodName></methodCall>");
+	call(f, text.p, &cap);
+	assert_int_equal(cap.status, 200);
+	buf_free(&cap.body);
+	buf_reset(&text);
+	buf_puts(&text, "<?xml version=\"1.0\"?><methodCall><methodName><![CDATA[");
+	for (int i = 0; i < 300; i++) buf_puts(&text, "</a>");
+	buf_puts(&text, "]]></methodName><params><param>");
+	for (int i = 0; i < 300; i++) buf_puts(&text, "<value><array><data>");
+	call(f, text.p, &cap);
+	assert_int_equal(cap.status, 400);
+	buf_free(&text);
 }
 
 static void test_system_methods(void **state)
