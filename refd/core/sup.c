@@ -728,7 +728,7 @@ static int group_prio_cmp(const void *a, const void *b)
 struct pgroup **sup_groups_by_priority(const struct sup *s, size_t *n)
 {
 	struct pgroup **v = xmalloc((s->n_groups ? s->n_groups : 1) * sizeof *v);
-	memcpy(v, s->groups, s->n_groups * sizeof *v);
+	if (s->n_groups) memcpy(v, s->groups, s->n_groups * sizeof *v);   /* groups may be NULL */
 	qsort(v, s->n_groups, sizeof *v, group_prio_cmp);
 	*n = s->n_groups;
 	return v;
