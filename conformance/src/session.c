@@ -742,7 +742,15 @@ static int http_parse(struct session *s, struct step *st, const struct line *ls,
                 return -1;
             }
             h->version = dupn(p, (size_t)(sp - p));
-            h->status = atoi(sp + 1);
+            /* The line is not NUL-terminated (it may end the document):
+             * read the code within it, not with atoi. */
+            const char *d = sp + 1;
+            while (d < p + pl && *d == ' ')
+                d++;
+            int code = 0;
+            while (d < p + pl && isdigit((unsigned char)*d) && code < 1000)
+                code = code * 10 + (*d++ - '0');
+            h->status = code;
             const char *r = sp + 1;
             while (r < p + pl && *r != ' ')
                 r++;

@@ -320,6 +320,21 @@ static void test_sidecar(void **state)
 }
 
 /* Garbage never crashes the parser (a cheap stand-in for the fuzzer). */
+/* Found by the sanitizer build: a status line that ends the document was
+ * read with atoi past the end of the (unterminated) buffer. */
+static void test_status_line_at_end(void **state)
+{
+    (void)state;
+    static const char doc[] = "```http\n> GET / HTTP/1.1\n< HTTP/1.1 200";
+    char *exact = malloc(sizeof doc - 1);
+    assert_non_null(exact);
+    memcpy(exact, doc, sizeof doc - 1);
+    struct session *s = session_parse("eof", exact, sizeof doc - 1);
+    assert_non_null(s);
+    session_free(s);
+    free(exact);
+}
+
 static void test_garbage(void **state)
 {
     (void)state;
@@ -368,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_fence_languages),
         cmocka_unit_test(test_protocol_error_and_text),
         cmocka_unit_test(test_sidecar),
+        cmocka_unit_test(test_status_line_at_end),
         cmocka_unit_test(test_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
