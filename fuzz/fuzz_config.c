@@ -87,7 +87,10 @@ static void split(struct memfs *fs, const char *p, size_t size)
 				memcpy(path + 10, name, namelen);
 				path[10 + namelen] = '\0';
 			} else {
-				path = strndup(name, namelen);
+				path = malloc(namelen + 1);     /* name is not NUL-terminated */
+				if (!path) abort();
+				memcpy(path, name, namelen);
+				path[namelen] = '\0';
 			}
 			fs->path[fs->n] = path;
 			fs->data[fs->n] = body;
