@@ -17,7 +17,7 @@ function(refd_e2e_test name module)
 endfunction()
 
 function(refd_e2e_valgrind_test name module)
-  if(NOT TARGET refd OR REFD_SANITIZE)
+  if(NOT TARGET refd OR REFD_SANITIZE OR REFD_FUZZ)
     return()
   endif()
   add_test(NAME ${name} COMMAND ${REFD_PYTHON} -m unittest -v ${module}
@@ -28,3 +28,7 @@ endfunction()
 
 refd_e2e_test(e2e_foundation test_foundation)
 refd_e2e_valgrind_test(valgrind_foundation test_foundation.Identity)
+refd_e2e_valgrind_test(valgrind_foundation_auth test_foundation.Auth)
+refd_e2e_valgrind_test(valgrind_foundation_lifecycle test_foundation.Lifecycle)
+refd_e2e_test(e2e_xml_dangers test_xml_dangers)
+refd_e2e_valgrind_test(valgrind_xml_dangers test_xml_dangers)
