@@ -195,6 +195,38 @@ def seeds_xmlrpc():
     c.add(M([("system.multicall", ([],)), ("tw.addGroup", ("x", 1)), ("tw.log", ("m", "WARN")),
              ("supervisor.restart", ()), ("supervisor.getState", ()), ("supervisor.shutdown", ())]),
           "multicall-restart")
+    # every XML-RPC type in the argument positions that convert values
+    typed = ["<i4>7</i4>", "<i8>9223372036854775807</i8>", "<int>-2147483648</int>", "<boolean>1</boolean>",
+             "<double>-1.5e300</double>", "<string>12</string>", "<base64>MTI=</base64>", "<base64>/w==</base64>",
+             "<nil/>", "<array><data><value>1</value></data></array>", "<struct></struct>",
+             "<struct><member><name>k</name><value>v</value></member></struct>",
+             "<dateTime.iso8601>20240101T00:00:00</dateTime.iso8601>", "plain"]
+    def body(method, *args):
+        return ("<?xml version='1.0'?><methodCall><methodName>%s</methodName><params>%s</params></methodCall>"
+                % (method, "".join("<param><value>%s</value></param>" % a for a in args)))
+    for i, t in enumerate(typed):
+        c.add(body("supervisor.readProcessStdoutLog", "cat", t, t), "typed-read-%d" % i)
+        c.add(body("supervisor.tailProcessStderrLog", "cat", t, "<int>100</int>"), "typed-tail-%d" % i)
+        c.add(body("supervisor.startProcess", t, t), "typed-start-%d" % i)
+        c.add(body("supervisor.signalProcess", "cat", t), "typed-signal-%d" % i)
+        c.add(body("twiddler.addGroup", "<string>g%d</string>" % i, t), "typed-addgroup-%d" % i)
+        c.add(body("twiddler.log", t, t), "typed-log-%d" % i)
+        c.add(body("twiddler.addProgramToGroup", "grp", "p%d" % i,
+                   "<struct><member><name>command</name><value>/bin/cat</value></member>"
+                   "<member><name>startsecs</name><value>%s</value></member></struct>" % t), "typed-options-%d" % i)
+        c.add(body("system.methodHelp", t), "typed-help-%d" % i)
+        c.add(body("supervisor.sendProcessStdin", "cat", t), "typed-stdin-%d" % i)
+    c.add(M([("supervisor.restart", ()), ("supervisor.restart", ()), ("supervisor.restart", ())]), "multicall-restarts")
+    c.add(M([("supervisor.startProcess", ("stubborn",)), ("supervisor.stopProcess", ("stubborn", True)),
+             ("supervisor.getState", ())]), "multicall-deferred-stop")
+    c.add(M([("supervisor.startProcessGroup", ("grp", True)), ("supervisor.stopAllProcesses", (True,)),
+             ("supervisor.startAllProcesses", (False,)), ("supervisor.signalAllProcesses", ("USR1",)),
+             ("supervisor.signalProcessGroup", ("grp", 15))]), "multicall-bulk")
+    c.add(M([("twiddler.addProgramToGroup", ("listener", "x", {"command": "/bin/cat"})),
+             ("twiddler.addProgramToGroup", ("grp", "g3", [])),
+             ("twiddler.addProgramToGroup", ("grp", "g4", {"command": "/bin/cat", "stdout_logfile": "/etc/passwd"})),
+             ("supervisor.tailProcessStdoutLog", ("grp:g4", 0, 100)), ("supervisor.getAllConfigInfo", ())]),
+          "multicall-twiddler-edges")
     for m in ["supervisor.startProcess", "supervisor.stopProcess", "supervisor.startProcessGroup",
               "supervisor.stopProcessGroup"]:
         for target in ["cat", "grp", "grp:g1", "grp:*", "flaky", "oneshot", "missing", "notexec", "listener"]:
