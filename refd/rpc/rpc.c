@@ -252,9 +252,6 @@ enum rpc_status rpc_dispatch(struct rpc_call *c, const char *name, xmlrpc_value 
 
 /* ---- requests ------------------------------------------------------------- */
 
-/* XML-RPC never needs a DOCTYPE, and xmlrpc-c expands internal entities
- * without limit (DESIGN.md): refuse any markup declaration. Its parser also
- * recurses per element before checking nesting, so bound the depth here. */
 /* The end of the construct opened at p[i] by open, or n when it does not
  * end (the parser then rejects the body). */
 static size_t skip_past(const char *p, size_t n, size_t i, const char *close)
@@ -263,6 +260,56 @@ static size_t skip_past(const char *p, size_t n, size_t i, const char *close)
 	return end ? (size_t)(end - p) + strlen(close) - 1 : n;
 }
 
+/* Is s[0..n) a 64-bit integer as xmlrpc-c reads one: [+-]digits, in range? */
+static bool i8_text_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+	if (i == n) return false;
+	unsigned long long v = 0, limit = neg ? 9223372036854775808ULL : 9223372036854775807ULL;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') return false;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (limit - d) / 10) return false;
+		v = v * 10 + d;
+	}
+	return true;
+}
+
+/* xmlrpc-c 1.33.14 crashes on an <i8> (or <ex:i8>) whose text is not a
+ * 64-bit integer ("12x", "1e3", one past the range, a trailing space): its
+ * fault message is formatted with an argument missing. It would answer such
+ * a body with a fault, so refuse it here with the 400 that fault means. The
+ * text must be written plainly: one built from character references, CDATA
+ * or comments, which xmlrpc-c would join before reading, is refused too.
+ * p[i] is a '<' that opens an element. */
+static bool i8_acceptable(const char *p, size_t n, size_t i)
+{
+	size_t name = i + 1, end = name;
+	while (end < n && !strchr(" \t\r\n/>", p[end])) end++;
+	size_t len = end - name;
+	if (!((len == 2 && memcmp(p + name, "i8", 2) == 0) || (len == 5 && memcmp(p + name, "ex:i8", 5) == 0)))
+		return true;
+	/* the end of the start tag; attribute values may hold '>' */
+	char quote = 0;
+	for (; end < n; end++) {
+		if (quote) { if (p[end] == quote) quote = 0; }
+		else if (p[end] == '"' || p[end] == '\'') quote = p[end];
+		else if (p[end] == '>') break;
+	}
+	if (end >= n) return true;              /* unterminated: xmlrpc-c refuses it */
+	if (p[end - 1] == '/') return true;     /* <i8/>: empty, a fault */
+	const char *text = p + end + 1;
+	const char *lt = memchr(text, '<', n - (size_t)(text - p));
+	if (!lt || (size_t)(lt - p) + 1 >= n || lt[1] != '/') return false;
+	return i8_text_ok(text, (size_t)(lt - text));
+}
+
+/* XML-RPC never needs a DOCTYPE, and xmlrpc-c expands internal entities
+ * without limit (DESIGN.md): refuse any markup declaration. Its parser also
+ * recurses per element before checking nesting, so bound the depth here.
+ * And refuse the <i8> texts that crash it (i8_acceptable). */
 static bool body_acceptable(const char *p, size_t n)
 {
 	int depth = 0;
@@ -287,7 +334,7 @@ static bool body_acceptable(const char *p, size_t n)
 			continue;
 		}
 		if (c == '/') depth--;
-		else if (++depth > RPC_MAX_XML_DEPTH) return false;
+		else if (++depth > RPC_MAX_XML_DEPTH || !i8_acceptable(p, n, i)) return false;
 	}
 	/* Self-closing tags are counted as opened: a bound, not an exact depth. */
 	return true;

@@ -223,6 +223,42 @@ static void test_http_level_errors(void **state)
 	buf_free(&text);
 }
 
+/* xmlrpc-c 1.33.14 crashes on an <i8> that is not a 64-bit integer (found
+ * by fuzzing): such bodies get the 400 its fault would have meant. */
+static void test_i8_text(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const refused[] = {
+		"<i8>12x</i8>", "<i8>12 </i8>", "<i8 >1.5</i8 >", "<i8 a='>'>1e3</i8>", "<ex:i8>0x10</ex:i8>",
+		"<i8>9223372036854775808</i8>", "<i8>-9223372036854775809</i8>", "<i8>-</i8>",
+		"<i8>1&#50;x</i8>", "<i8><![CDATA[12x]]></i8>", "<i8>1<!-- c -->2x</i8>", "<i8>1<?pi?>2</i8>",
+	};
+	static const char *const accepted[] = {
+		"<i8>9223372036854775807</i8>", "<i8>-9223372036854775808</i8>", "<i8>+00012</i8>",
+		"<ex:i8>7</ex:i8>", "<i8 a='>'>7</i8>",
+	};
+	struct capture cap;
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "<param><value>%s</value></param>", refused[i]);
+		char *xml = method_xml("system.listMethods", b.p);
+		call(f, xml, &cap);
+		assert_int_equal(cap.status, 400);
+		free(xml);
+		buf_free(&b);
+	}
+	for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "<param><value>%s</value></param>", accepted[i]);
+		char *xml = method_xml("supervisor.getPID", b.p);
+		call(f, xml, &cap);
+		assert_int_equal(cap.status, 200);     /* INCORRECT_PARAMETERS: a fault, parsed */
+		buf_free(&cap.body);
+		free(xml);
+		buf_free(&b);
+	}
+}
+
 static void test_system_methods(void **state)
 {
 	struct fixture *f = *state;
@@ -347,6 +383,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_level_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i8_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_system_methods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multicall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_gate, setup, teardown),

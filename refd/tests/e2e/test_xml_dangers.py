@@ -2,7 +2,8 @@
 request body (the same inputs live in fuzz/corpus/xmlrpc/seed-danger-*).
 Each must get a clean answer, 400 or a fault, at once, and leave the daemon
 serving: no entity is expanded, no external entity or DTD is fetched, no
-recursion follows the nesting, nothing undecodable reaches a reply."""
+recursion follows the nesting, nothing undecodable reaches a reply, and
+nothing reaches xmlrpc-c that crashes it."""
 import time
 import unittest
 import xmlrpc.client
@@ -36,6 +37,9 @@ REFUSED = {
     "nesting behind CDATA": ("<methodCall><methodName><![CDATA[" + "</a>" * 10000 + "]]></methodName>"
                              "<params><param>" + DEEP + "</param></params></methodCall>"),
     "string over the XML size limit": CALL % ("<param><value><string>" + "A" * 600000 + "</string></value></param>"),
+    # xmlrpc-c 1.33.14 crashes on an i8 that is not a 64-bit integer (found by fuzzing)
+    "i8 with junk": CALL % "<param><value><i8>12x</i8></value></param>",
+    "i8 out of range": CALL % "<param><value><ex:i8>9223372036854775808</ex:i8></value></param>",
 }
 
 INVALID_UTF8 = [b"\xff\xfe", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf", b"\x00", b"\x01"]
