@@ -361,7 +361,33 @@ def seeds_pyval():
         c.add(s, "hand")
 
 
-ALL = {"xmlrpc": seeds_xmlrpc, "http": seeds_http, "config": seeds_config, "twiddler": seeds_twiddler,
+def seeds_reply():
+    c = Corpus("reply")
+    R = lambda v: xmlrpc.client.dumps((v,), methodresponse=True, allow_none=True)
+    info = {"name": "cat", "group": "cat", "start": 1700000000, "stop": 0, "now": 1700000100, "state": 20,
+            "statename": "RUNNING", "spawnerr": "", "exitstatus": 0, "logfile": "/tmp/cat.log",
+            "stdout_logfile": "/tmp/cat.log", "stderr_logfile": "", "pid": 42, "description": "pid 42, uptime 0:01:40"}
+    for label, v in [("state", {"statecode": 1, "statename": "RUNNING"}), ("version", "3.0"), ("true", True),
+                     ("all-info", [info, dict(info, name="web_00", group="web")]), ("none", None),
+                     ("log", "line\r\nwith CR LF\x01 and \u00e9\n"), ("bytes", b"\x00\xff"),
+                     ("multicall", ["3.0", {"faultCode": 1, "faultString": "UNKNOWN_METHOD"}]),
+                     ("tail", ["data", 1024, False]), ("float", -1.5e300), ("int", -2147483648),
+                     ("nested", [[[{"a": [1, 2, {"b": None}]}]]])]:
+        c.add(R(v), label)
+    c.add(xmlrpc.client.dumps(xmlrpc.client.Fault(10, "BAD_NAME: nosuch"), methodresponse=True), "fault")
+    body = "<?xml version='1.0'?><methodResponse><params><param><value>%s</value></param></params></methodResponse>"
+    for label, v in [("i8", "<i8>9223372036854775807</i8>"), ("i8-junk", "<i8>12x</i8>"),
+                     ("ex-i8-range", "<ex:i8>9223372036854775808</ex:i8>"), ("ex-nil", "<ex:nil/>"),
+                     ("date", "<dateTime.iso8601>20240101T00:00:00</dateTime.iso8601>"),
+                     ("deep", "<array><data><value>" * 300 + "1" + "</value></data></array>" * 300),
+                     ("doctype", "&a;")]:
+        text = body % v
+        if label == "doctype":
+            text = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + text[text.index("<methodResponse>"):]
+        c.add(text, label)
+
+
+ALL = {"xmlrpc": seeds_xmlrpc, "reply": seeds_reply, "http": seeds_http, "config": seeds_config, "twiddler": seeds_twiddler,
        "shlex": seeds_shlex, "session": seeds_session, "pyval": seeds_pyval}
 
 if __name__ == "__main__":
