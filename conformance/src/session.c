@@ -208,7 +208,7 @@ static int apply_directive(struct session *s, struct pending *p, int line, const
 #define KEY(k) (kl == strlen(k) && memcmp(key, k, kl) == 0)
     struct step_opts *o = &p->opts;
     if (KEY("ellipsis") || KEY("+ELLIPSIS")) {
-        o->ellipsis = !(vl && (memcmp(val, "off", vl) == 0 || memcmp(val, "no", vl) == 0));
+        o->ellipsis = !((vl == 3 && memcmp(val, "off", 3) == 0) || (vl == 2 && memcmp(val, "no", 2) == 0));
         p->has_opts = 1;
     } else if (KEY("type")) {
         if (vl == 0)
