@@ -28,9 +28,9 @@ static int pre_fail(char *err, size_t errlen, const char *why)
  * carrying one is refused here. tag is the start tag's name, gt its '>'. */
 static int i8_ok(const char *tag, const char *gt, const char *end)
 {
-    size_t nl = strcspn(tag, " \t\r\n/>");
-    if (tag + nl > gt)
-        nl = (size_t)(gt - tag);
+    size_t nl = 0;      /* the name; the buffer is not NUL-terminated */
+    while (tag + nl < gt && !strchr(" \t\r\n/", tag[nl]))
+        nl++;
     if (!((nl == 2 && memcmp(tag, "i8", 2) == 0) || (nl == 5 && memcmp(tag, "ex:i8", 5) == 0)) ||
         gt[-1] == '/')
         return 1;
