@@ -378,10 +378,12 @@ int main(int argc, char **argv)
 		char *help = cli_help_text(r.progname);
 		fputs(help, stdout);
 		free(help);
+		cli_free(&r.cli);
 		return EXIT_OK;
 	}
 	case CLI_VERSION:
 		printf("%s\n", REFD_VERSION);
+		cli_free(&r.cli);
 		return EXIT_OK;
 	case CLI_ERROR:
 		usage_error(&r, r.cli.error, NULL);
@@ -393,6 +395,7 @@ int main(int argc, char **argv)
 		char *text = conf_sample_text();
 		fputs(text, stdout);
 		free(text);
+		cli_free(&r.cli);
 		return EXIT_OK;
 	}
 	if (!r.cli.builtin_config && !r.cli.configfile) {
@@ -417,6 +420,7 @@ int main(int argc, char **argv)
 		if (!r.conf) {
 			report_config_errors(&errs, stderr);
 			conf_errors_free(&errs);
+			cli_free(&r.cli);
 			return EXIT_USAGE;
 		}
 		printf("configuration OK\n");

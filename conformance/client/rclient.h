@@ -125,8 +125,8 @@ void rc_base64(const void *in, size_t len, char *out);
 /* Raises xmlrpc-c's XML size limit to max_xml bytes (process-wide). */
 void rc_rpc_init(size_t max_xml);
 
-/* 0 when xml nests at most max_depth elements deep and carries no DOCTYPE;
- * otherwise -1 with a reason in err. */
+/* 0 when xml nests at most max_depth elements deep, carries no DOCTYPE and
+ * no <i8> that would crash xmlrpc-c; otherwise -1 with a reason in err. */
 int rc_xml_precheck(const char *xml, size_t len, int max_depth, char *err, size_t errlen);
 
 struct rc_rpc_result {

@@ -23,6 +23,35 @@ static int pre_fail(char *err, size_t errlen, const char *why)
     return -1;
 }
 
+/* xmlrpc-c 1.33.14 crashes on an <i8> whose text is not a 64-bit integer
+ * (its fault message is formatted with an argument missing), so a reply
+ * carrying one is refused here. tag is the start tag's name, gt its '>'. */
+static int i8_ok(const char *tag, const char *gt, const char *end)
+{
+    size_t nl = 0;      /* the name; the buffer is not NUL-terminated */
+    while (tag + nl < gt && !strchr(" \t\r\n/", tag[nl]))
+        nl++;
+    if (!((nl == 2 && memcmp(tag, "i8", 2) == 0) || (nl == 5 && memcmp(tag, "ex:i8", 5) == 0)) ||
+        gt[-1] == '/')
+        return 1;
+    const char *t = gt + 1;
+    const char *lt = memchr(t, '<', (size_t)(end - t));
+    if (!lt || lt + 1 >= end || lt[1] != '/')
+        return 0;
+    int neg = 0;
+    if (t < lt && (*t == '+' || *t == '-'))
+        neg = *t++ == '-';
+    if (t == lt)
+        return 0;
+    unsigned long long v = 0, limit = neg ? 9223372036854775808ULL : 9223372036854775807ULL;
+    for (; t < lt; t++) {
+        if (*t < '0' || *t > '9' || v > (limit - (unsigned)(*t - '0')) / 10)
+            return 0;
+        v = v * 10 + (unsigned)(*t - '0');
+    }
+    return 1;
+}
+
 int rc_xml_precheck(const char *xml, size_t len, int max_depth, char *err, size_t errlen)
 {
     const char *p = xml, *end = xml + len;
@@ -74,6 +103,8 @@ int rc_xml_precheck(const char *xml, size_t len, int max_depth, char *err, size_
             }
             if (q >= end)
                 return pre_fail(err, errlen, "unterminated start tag");
+            if (!i8_ok(p, q, end))
+                return pre_fail(err, errlen, "reply carries an <i8> that is not a 64-bit integer");
             if (q[-1] != '/' && ++depth > max_depth) {
                 if (err && errlen)
                     snprintf(err, errlen, "reply nests deeper than %d elements", max_depth);

@@ -94,6 +94,15 @@ int pv_append(struct pv *seq, struct pv *item)
 
 int pv_dict_set(struct pv *d, struct pv *key, struct pv *val)
 {
+    /* As in Python, a repeated key keeps its place and takes the new value. */
+    for (size_t i = 0; key && val && i < d->len; i++) {
+        if (pv_equal(d->items[i], key)) {
+            pv_free(key);
+            pv_free(d->vals[i]);
+            d->vals[i] = val;
+            return 0;
+        }
+    }
     if (!key || !val || grow_items(d, 1) < 0) {
         pv_free(key);
         pv_free(val);
@@ -371,7 +380,13 @@ static int parse_one_string(struct lp *p, struct sbuf *sb, int *is_bytes)
                 lp_fail(p, "illegal Unicode character");
                 return -1;
             }
-            put_utf8(sb, v);
+            /* \udc80-\udcff stand for the undecodable byte 80-ff, as
+             * pv_repr writes one (Python's surrogateescape): read back,
+             * it is that byte again. */
+            if (v >= 0xDC80 && v <= 0xDCFF)
+                sb_addc(sb, (char)(v - 0xDC00));
+            else
+                put_utf8(sb, v);
             break;
         }
         case 'N':

@@ -208,7 +208,7 @@ static int apply_directive(struct session *s, struct pending *p, int line, const
 #define KEY(k) (kl == strlen(k) && memcmp(key, k, kl) == 0)
     struct step_opts *o = &p->opts;
     if (KEY("ellipsis") || KEY("+ELLIPSIS")) {
-        o->ellipsis = !(vl && (memcmp(val, "off", vl) == 0 || memcmp(val, "no", vl) == 0));
+        o->ellipsis = !((vl == 3 && memcmp(val, "off", 3) == 0) || (vl == 2 && memcmp(val, "no", 2) == 0));
         p->has_opts = 1;
     } else if (KEY("type")) {
         if (vl == 0)
@@ -742,7 +742,15 @@ static int http_parse(struct session *s, struct step *st, const struct line *ls,
                 return -1;
             }
             h->version = dupn(p, (size_t)(sp - p));
-            h->status = atoi(sp + 1);
+            /* The line is not NUL-terminated (it may end the document):
+             * read the code within it, not with atoi. */
+            const char *d = sp + 1;
+            while (d < p + pl && *d == ' ')
+                d++;
+            int code = 0;
+            while (d < p + pl && isdigit((unsigned char)*d) && code < 1000)
+                code = code * 10 + (*d++ - '0');
+            h->status = code;
             const char *r = sp + 1;
             while (r < p + pl && *r != ' ')
                 r++;

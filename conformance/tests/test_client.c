@@ -76,6 +76,15 @@ static void test_precheck(void **state)
     const char *self = "<a><b/><b/><c attr='>'/></a>";
     assert_int_equal(rc_xml_precheck(self, strlen(self), 2, err, sizeof(err)), 0);
     assert_int_equal(rc_xml_precheck("<a", 2, 10, err, sizeof(err)), -1);
+    /* xmlrpc-c 1.33.14 crashes on these */
+    const char *i8[] = { "<i8>12x</i8>", "<ex:i8>9223372036854775808</ex:i8>", "<i8 >1 </i8>", "<i8>1&#50;</i8>" };
+    for (size_t i = 0; i < sizeof(i8) / sizeof(i8[0]); i++) {
+        assert_int_equal(rc_xml_precheck(i8[i], strlen(i8[i]), 10, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "i8"));
+    }
+    const char *i8ok[] = { "<i8>-9223372036854775808</i8>", "<ex:i8>+7</ex:i8>", "<i8/>", "<i8x>y</i8x>" };
+    for (size_t i = 0; i < sizeof(i8ok) / sizeof(i8ok[0]); i++)
+        assert_int_equal(rc_xml_precheck(i8ok[i], strlen(i8ok[i]), 10, err, sizeof(err)), 0);
 }
 
 /* A one-shot server: writes canned bytes to the first client on a unix

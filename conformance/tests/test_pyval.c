@@ -267,6 +267,27 @@ static void test_to_xmlrpc(void **state)
     pv_free(v);
 }
 
+/* Found by fuzzing: repr() shows an undecodable byte as \udcXX, and
+ * reading that back must give the byte again, so that repr and parse are
+ * inverses; and a dict literal with a repeated key keeps the last value,
+ * as Python's does, instead of holding the key twice. */
+static void test_fuzz_regressions(void **state)
+{
+    (void)state;
+    assert_roundtrip("['in\xd3']", "['in\\udcd3']");
+    assert_roundtrip("'\\udcd3'", "'\\udcd3'");
+    struct pv *v = P("'\\udcff'");
+    assert_int_equal(v->len, 1);
+    assert_int_equal((unsigned char)v->s[0], 0xff);
+    pv_free(v);
+    assert_roundtrip("{1: 2, 1: 3}", "{1: 3}");
+    struct pv *a = P("{'a': 1, 'b': 2, 'a': 3}"), *b = P("{'b': 2, 'a': 3}");
+    assert_int_equal(a->len, 2);
+    assert_true(pv_equal(a, b));
+    pv_free(a);
+    pv_free(b);
+}
+
 static void test_equal_and_clone(void **state)
 {
     (void)state;
@@ -296,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_ellipsis_text),
         cmocka_unit_test(test_to_xmlrpc),
         cmocka_unit_test(test_equal_and_clone),
+        cmocka_unit_test(test_fuzz_regressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

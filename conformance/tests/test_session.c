@@ -319,6 +319,54 @@ static void test_sidecar(void **state)
     sidecar_free(sc);
 }
 
+/* Found by the sanitizer build: a status line that ends the document was
+ * read with atoi past the end of the (unterminated) buffer. */
+static void test_status_line_at_end(void **state)
+{
+    (void)state;
+    static const char doc[] = "```http\n> GET / HTTP/1.1\n< HTTP/1.1 200";
+    char *exact = malloc(sizeof doc - 1);
+    assert_non_null(exact);
+    memcpy(exact, doc, sizeof doc - 1);
+    struct session *s = session_parse("eof", exact, sizeof doc - 1);
+    assert_non_null(s);
+    session_free(s);
+    free(exact);
+}
+
+/* Found by fuzz_session: "ellipsis: <value>" compared the value's length of
+ * bytes of "off" and "no", reading past them for a longer value (and taking
+ * any prefix of them, "o" or "n", for off). */
+static void test_ellipsis_values(void **state)
+{
+    (void)state;
+    struct session *s = S(">>> s.a.b()  # conform: ellipsis: off\n1\n"
+                          ">>> s.a.c()  # conform: ellipsis: no\n1\n"
+                          ">>> s.a.d()  # conform: ellipsis: o\n1\n"
+                          ">>> s.a.e()  # conform: ellipsis: offbeat-and-longer\n1\n");
+    int want[] = {0, 0, 1, 1}, k = 0;
+    for (size_t i = 0; i < s->ncases; i++)
+        for (size_t j = 0; j < s->cases[i].nsteps && k < 4; j++)
+            assert_int_equal(s->cases[i].steps[j].opts.ellipsis, want[k++]);
+    assert_int_equal(k, 4);
+    session_free(s);
+    static const char side[] = "match:p\nellipsis:.mpy-and-more";
+    char *exact = malloc(sizeof side - 1);
+    assert_non_null(exact);
+    memcpy(exact, side, sizeof side - 1);
+    struct session_error *errs;
+    size_t nerrs;
+    struct sidecar *sc = sidecar_parse(exact, sizeof side - 1, &errs, &nerrs);
+    for (size_t i = 0; i < nerrs; i++)
+        free(errs[i].msg);
+    free(errs);
+    s = S("p\n");
+    sidecar_apply(sc, s);
+    session_free(s);
+    sidecar_free(sc);
+    free(exact);
+}
+
 /* Garbage never crashes the parser (a cheap stand-in for the fuzzer). */
 static void test_garbage(void **state)
 {
@@ -368,6 +416,8 @@ int main(void)
         cmocka_unit_test(test_fence_languages),
         cmocka_unit_test(test_protocol_error_and_text),
         cmocka_unit_test(test_sidecar),
+        cmocka_unit_test(test_status_line_at_end),
+        cmocka_unit_test(test_ellipsis_values),
         cmocka_unit_test(test_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

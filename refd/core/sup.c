@@ -70,6 +70,7 @@ struct sup {
 	void *stopped_ctx;
 	struct sup_hooks hooks;
 	struct proc_world world;
+	struct sup_os os;           /* the real one unless a harness replaced it */
 	ev_child reaper;
 	ev_idle kick;               /* an autostart pass, once */
 	ev_idle shutdown_step;      /* the next step of an ordered shutdown */
@@ -247,6 +248,31 @@ static bool world_may_spawn(void *ctx)
 {
 	struct sup *s = ctx;
 	return s->state == SUP_RUNNING;
+}
+
+/* The state machine's clock, spawner, signals and timers go through os. */
+static double os_now(void *ctx)
+{
+	struct sup *s = ctx;
+	return s->os.now(s->os.ctx);
+}
+
+static int os_spawn(void *ctx, struct proc *p, char **why)
+{
+	struct sup *s = ctx;
+	return s->os.spawn(s->os.ctx, p, why);
+}
+
+static int os_kill(void *ctx, pid_t pid, int sig)
+{
+	struct sup *s = ctx;
+	return s->os.kill(s->os.ctx, pid, sig);
+}
+
+static void os_timer(void *ctx, struct proc *p, double seconds)
+{
+	struct sup *s = ctx;
+	s->os.timer(s->os.ctx, p, seconds);
 }
 
 /* ---- pipes and logs ---------------------------------------------------------------- */
@@ -547,6 +573,11 @@ static char *auto_log_path(struct sup *s, const char *name, int ch)
 	return NULL;
 }
 
+static char *world_auto_log(void *ctx, const char *name, int ch)
+{
+	return auto_log_path(ctx, name, ch);
+}
+
 static struct proc *proc_create(struct sup *s, struct pgroup *g, struct conf_proc *cfg)
 {
 	struct proc *p = xcalloc(1, sizeof *p);
@@ -564,7 +595,7 @@ static struct proc *proc_create(struct sup *s, struct pgroup *g, struct conf_pro
 	rt->timer.data = rt->out_w.data = rt->err_w.data = rt->in_w.data = rt->log_retry.data = rt;
 	const struct conf_log *cl[2] = {&cfg->out, &cfg->err};
 	for (int ch = 0; ch < 2; ch++) {
-		if (cl[ch]->kind == CONF_LOG_AUTO) rt->path[ch] = auto_log_path(s, cfg->name, ch);
+		if (cl[ch]->kind == CONF_LOG_AUTO) rt->path[ch] = s->os.auto_log(s->os.ctx, cfg->name, ch);
 		else if (cl[ch]->kind == CONF_LOG_PATH) rt->path[ch] = xstrdup(cl[ch]->path);
 	}
 	p->io = rt;
@@ -760,7 +791,7 @@ static int group_prio_cmp(const void *a, const void *b)
 struct pgroup **sup_groups_by_priority(const struct sup *s, size_t *n)
 {
 	struct pgroup **v = xmalloc((s->n_groups ? s->n_groups : 1) * sizeof *v);
-	memcpy(v, s->groups, s->n_groups * sizeof *v);
+	if (s->n_groups) memcpy(v, s->groups, s->n_groups * sizeof *v);   /* groups may be NULL */
 	qsort(v, s->n_groups, sizeof *v, group_prio_cmp);
 	*n = s->n_groups;
 	return v;
@@ -981,9 +1012,13 @@ struct sup *sup_new(struct ev_loop *loop, struct mainlog *log, struct logwatch_h
 	s->readbuf = xmalloc(READ_CHUNK);
 	spawn_slots_open(&s->slots);
 	s->world = (struct proc_world){
-		.now = world_now, .spawn = world_spawn, .kill = world_kill, .timer = world_timer,
+		.now = os_now, .spawn = os_spawn, .kill = os_kill, .timer = os_timer,
 		.log = world_log, .changed = world_changed, .reaped = world_reaped,
 		.may_spawn = world_may_spawn, .ctx = s,
+	};
+	s->os = (struct sup_os){
+		.now = world_now, .spawn = world_spawn, .kill = world_kill, .timer = world_timer,
+		.auto_log = world_auto_log, .ctx = s,
 	};
 	ev_idle_init(&s->kick, kick_cb);
 	ev_idle_init(&s->shutdown_step, shutdown_step_cb);
@@ -1026,6 +1061,7 @@ void sup_free(struct sup *s)
 }
 
 void sup_set_hooks(struct sup *s, const struct sup_hooks *hooks) { s->hooks = *hooks; }
+void sup_set_os(struct sup *s, const struct sup_os *os) { s->os = *os; }
 void sup_configure(struct sup *s, const struct conf *conf)
 {
 	s->conf = conf;

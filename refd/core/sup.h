@@ -63,6 +63,28 @@ struct sup_hooks {
 };
 
 struct sup *sup_new(struct ev_loop *loop, struct mainlog *log, struct logwatch_hub *hub);
+/* How processes reach the operating system: the clock, fork/exec, kill(2),
+ * each process's one timer, and the creation of AUTO child log files.
+ * sup_new installs the real ones. A test or fuzz harness may install its
+ * own with sup_set_os, before any group is added: then nothing forks,
+ * signals or creates a file, and the harness plays the world by feeding
+ * PE_EXIT and PE_TIMER to proc_handle (and learns that a process is gone
+ * from a sup_watch seeing PROC_REMOVED). The sup keeps the rest of the
+ * world (state-change notification, logging, reaping, may_spawn), so
+ * deferred RPCs complete exactly as they do for real. Every member must
+ * be set; each receives ctx. */
+struct sup_os {
+	double (*now)(void *ctx);
+	/* As proc_world's spawn: set p->pid and return 0, or -1 and *why. */
+	int (*spawn)(void *ctx, struct proc *p, char **why);
+	int (*kill)(void *ctx, pid_t pid, int sig);     /* 0 or an errno */
+	void (*timer)(void *ctx, struct proc *p, double seconds);   /* < 0 stops it */
+	/* The path of a new process's AUTO log for channel 0 (stdout) or 1
+	 * (stderr), malloc'd, or NULL for none (logging.md §2.2). */
+	char *(*auto_log)(void *ctx, const char *procname, int channel);
+	void *ctx;
+};
+void sup_set_os(struct sup *s, const struct sup_os *os);
 /* Stops nothing: call when every process is stopped (or at exit). */
 void sup_free(struct sup *s);
 void sup_set_hooks(struct sup *s, const struct sup_hooks *hooks);

@@ -89,6 +89,8 @@ void rpc_value_str(struct buf *out, xmlrpc_value *v);
 /* The sup behind this rpc. */
 struct sup *rpc_sup(const struct rpc *rpc);
 const struct conf *rpc_conf(const struct rpc *rpc);
+/* See rpc_set_bulk_delay. */
+double rpc_bulk_delay(const struct rpc *rpc);
 
 /* Namespaces. */
 extern const struct rpc_method rpc_system_methods[];

@@ -365,7 +365,7 @@ static struct op *op_new(struct rpc_call *c, enum op_kind kind, bool bulk, size_
 	op->items = xcalloc(n ? n : 1, sizeof *op->items);
 	ev_timer_init(&op->report, report_cb, 2.0, 2.0);
 	ev_idle_init(&op->check, op_check_cb);
-	ev_timer_init(&op->batch, op_batch_cb, 0.05, 0);
+	ev_timer_init(&op->batch, op_batch_cb, rpc_bulk_delay(c->rpc), 0);
 	op->report.data = op->check.data = op->batch.data = op;
 	return op;
 }

@@ -99,7 +99,10 @@ static bool option_text(xmlrpc_value *v, struct buf *out)
 		if (xmlrpc_value_type(v) == XMLRPC_TYPE_DOUBLE) {
 			xmlrpc_read_double(&env, v, &d);
 			if (!isfinite(d)) { ok = false; break; }
-			if (d == (double)(long long)d) buf_printf(out, "%lld", (long long)d);
+			/* An integral value prints as one; a long long cannot hold
+			 * every integral double (1e300), and casting one it cannot
+			 * hold is undefined. */
+			if (fabs(d) < 9.2e18 && d == (double)(long long)d) buf_printf(out, "%lld", (long long)d);
 			else buf_printf(out, "%.17g", d);
 		} else if (rpc_value_int(v, &i)) {
 			buf_printf(out, "%lld", i);

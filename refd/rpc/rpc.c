@@ -39,6 +39,7 @@ struct rpc {
 	struct rpc_entry *entries;     /* sorted by fullname */
 	size_t n_entries;
 	struct rpc_req *pending;
+	double bulk_delay;
 };
 
 /* ---- registry ---------------------------------------------------------- */
@@ -79,6 +80,7 @@ struct rpc *rpc_new(struct sup *sup, const struct conf *conf)
 	struct rpc *rpc = xcalloc(1, sizeof *rpc);
 	rpc->sup = sup;
 	rpc->conf = conf;
+	rpc->bulk_delay = 0.05;
 	add_namespace(rpc, "system", rpc_system_methods, NULL);
 	for (size_t i = 0; conf && i < conf->n_rpcifs; i++) {
 		const struct conf_rpcif *r = &conf->rpcifs[i];
@@ -115,6 +117,8 @@ size_t rpc_method_count(const struct rpc *rpc) { return rpc->n_entries; }
 const char *rpc_method_fullname(const struct rpc *rpc, size_t i) { return rpc->entries[i].fullname; }
 struct sup *rpc_sup(const struct rpc *rpc) { return rpc->sup; }
 const struct conf *rpc_conf(const struct rpc *rpc) { return rpc->conf; }
+double rpc_bulk_delay(const struct rpc *rpc) { return rpc->bulk_delay; }
+void rpc_set_bulk_delay(struct rpc *rpc, double seconds) { rpc->bulk_delay = seconds; }
 
 const struct rpc_method *rpc_lookup(const struct rpc *rpc, const char *fullname,
                                     const struct conf_rpcif **rpcif)
@@ -270,23 +274,89 @@ enum rpc_status rpc_dispatch(struct rpc_call *c, const char *name, xmlrpc_value 
 
 /* ---- requests ------------------------------------------------------------- */
 
+/* The end of the construct opened at p[i] by open, or n when it does not
+ * end (the parser then rejects the body). */
+static size_t skip_past(const char *p, size_t n, size_t i, const char *close)
+{
+	const char *end = memmem(p + i, n - i, close, strlen(close));
+	return end ? (size_t)(end - p) + strlen(close) - 1 : n;
+}
+
+/* Is s[0..n) a 64-bit integer as xmlrpc-c reads one: [+-]digits, in range? */
+static bool i8_text_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+	if (i == n) return false;
+	unsigned long long v = 0, limit = neg ? 9223372036854775808ULL : 9223372036854775807ULL;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') return false;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (limit - d) / 10) return false;
+		v = v * 10 + d;
+	}
+	return true;
+}
+
+/* xmlrpc-c 1.33.14 crashes on an <i8> (or <ex:i8>) whose text is not a
+ * 64-bit integer ("12x", "1e3", one past the range, a trailing space): its
+ * fault message is formatted with an argument missing. It would answer such
+ * a body with a fault, so refuse it here with the 400 that fault means. The
+ * text must be written plainly: one built from character references, CDATA
+ * or comments, which xmlrpc-c would join before reading, is refused too.
+ * p[i] is a '<' that opens an element. */
+static bool i8_acceptable(const char *p, size_t n, size_t i)
+{
+	size_t name = i + 1, end = name;
+	while (end < n && !strchr(" \t\r\n/>", p[end])) end++;
+	size_t len = end - name;
+	if (!((len == 2 && memcmp(p + name, "i8", 2) == 0) || (len == 5 && memcmp(p + name, "ex:i8", 5) == 0)))
+		return true;
+	/* the end of the start tag; attribute values may hold '>' */
+	char quote = 0;
+	for (; end < n; end++) {
+		if (quote) { if (p[end] == quote) quote = 0; }
+		else if (p[end] == '"' || p[end] == '\'') quote = p[end];
+		else if (p[end] == '>') break;
+	}
+	if (end >= n) return true;              /* unterminated: xmlrpc-c refuses it */
+	if (p[end - 1] == '/') return true;     /* <i8/>: empty, a fault */
+	const char *text = p + end + 1;
+	const char *lt = memchr(text, '<', n - (size_t)(text - p));
+	if (!lt || (size_t)(lt - p) + 1 >= n || lt[1] != '/') return false;
+	return i8_text_ok(text, (size_t)(lt - text));
+}
+
 /* XML-RPC never needs a DOCTYPE, and xmlrpc-c expands internal entities
  * without limit (DESIGN.md): refuse any markup declaration. Its parser also
- * recurses per element before checking nesting, so bound the depth here. */
+ * recurses per element before checking nesting, so bound the depth here.
+ * And refuse the <i8> texts that crash it (i8_acceptable). */
 static bool body_acceptable(const char *p, size_t n)
 {
 	int depth = 0;
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (p[i] != '<') continue;
 		char c = p[i + 1];
+		/* Comments, CDATA sections and processing instructions hold
+		 * text, not tags: a "</a>" inside one must not buy depth. */
 		if (c == '!') {
-			if (i + 3 < n && p[i + 2] == '-' && p[i + 3] == '-') continue;
-			if (i + 8 < n && memcmp(p + i + 2, "[CDATA[", 7) == 0) continue;
+			if (i + 3 < n && p[i + 2] == '-' && p[i + 3] == '-') {
+				i = skip_past(p, n, i + 4, "-->");
+				continue;
+			}
+			if (i + 8 < n && memcmp(p + i + 2, "[CDATA[", 7) == 0) {
+				i = skip_past(p, n, i + 9, "]]>");
+				continue;
+			}
 			return false;       /* <!DOCTYPE, <!ENTITY, <!ELEMENT ... */
 		}
-		if (c == '?') continue;
+		if (c == '?') {
+			i = skip_past(p, n, i + 2, "?>");
+			continue;
+		}
 		if (c == '/') depth--;
-		else if (++depth > RPC_MAX_XML_DEPTH) return false;
+		else if (++depth > RPC_MAX_XML_DEPTH || !i8_acceptable(p, n, i)) return false;
 	}
 	/* Self-closing tags are counted as opened: a bound, not an exact depth. */
 	return true;

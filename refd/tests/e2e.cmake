@@ -17,7 +17,7 @@ function(refd_e2e_test name module)
 endfunction()
 
 function(refd_e2e_valgrind_test name)
-  if(NOT TARGET refd OR REFD_SANITIZE)
+  if(NOT TARGET refd OR REFD_SANITIZE OR REFD_FUZZ)
     return()
   endif()
   add_test(NAME ${name} COMMAND ${REFD_PYTHON} -m unittest -v ${ARGN}
@@ -100,3 +100,7 @@ endif()
 # reloadConfig after editing the file, a whitelist.
 refd_e2e_test(e2e_twiddler test_twiddler)
 refd_e2e_valgrind_test(valgrind_twiddler test_twiddler)
+
+# The XML dangers (the same inputs as fuzz/corpus/xmlrpc/seed-danger-*).
+refd_e2e_test(e2e_xml_dangers test_xml_dangers)
+refd_e2e_valgrind_test(valgrind_xml_dangers test_xml_dangers)

@@ -236,6 +236,59 @@ static void test_http_level_errors(void **state)
 	        "</methodName></methodCall>", &cap);
 	assert_int_equal(cap.status, 200);
 	buf_free(&cap.body);
+	/* Tags inside comments, CDATA and processing instructions are text:
+	 * they neither count toward the depth bound nor buy depth back. */
+	struct buf text = BUF_INIT;
+	buf_puts(&text, "<?xml version=\"1.0\"?><!--");
+	for (int i = 0; i < 300; i++) buf_puts(&text, "<b>");
+	buf_puts(&text, "--><?pi <c><c><c>?><methodCall><methodName>supervisor.getPID</methodName></methodCall>");
+	call(f, text.p, &cap);
+	assert_int_equal(cap.status, 200);
+	buf_free(&cap.body);
+	buf_reset(&text);
+	buf_puts(&text, "<?xml version=\"1.0\"?><methodCall><methodName><![CDATA[");
+	for (int i = 0; i < 300; i++) buf_puts(&text, "</a>");
+	buf_puts(&text, "]]></methodName><params><param>");
+	for (int i = 0; i < 300; i++) buf_puts(&text, "<value><array><data>");
+	call(f, text.p, &cap);
+	assert_int_equal(cap.status, 400);
+	buf_free(&text);
+}
+
+/* xmlrpc-c 1.33.14 crashes on an <i8> that is not a 64-bit integer (found
+ * by fuzzing): such bodies get the 400 its fault would have meant. */
+static void test_i8_text(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const refused[] = {
+		"<i8>12x</i8>", "<i8>12 </i8>", "<i8 >1.5</i8 >", "<i8 a='>'>1e3</i8>", "<ex:i8>0x10</ex:i8>",
+		"<i8>9223372036854775808</i8>", "<i8>-9223372036854775809</i8>", "<i8>-</i8>",
+		"<i8>1&#50;x</i8>", "<i8><![CDATA[12x]]></i8>", "<i8>1<!-- c -->2x</i8>", "<i8>1<?pi?>2</i8>",
+	};
+	static const char *const accepted[] = {
+		"<i8>9223372036854775807</i8>", "<i8>-9223372036854775808</i8>", "<i8>+00012</i8>",
+		"<ex:i8>7</ex:i8>", "<i8 a='>'>7</i8>",
+	};
+	struct capture cap;
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "<param><value>%s</value></param>", refused[i]);
+		char *xml = method_xml("system.listMethods", b.p);
+		call(f, xml, &cap);
+		assert_int_equal(cap.status, 400);
+		free(xml);
+		buf_free(&b);
+	}
+	for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "<param><value>%s</value></param>", accepted[i]);
+		char *xml = method_xml("supervisor.getPID", b.p);
+		call(f, xml, &cap);
+		assert_int_equal(cap.status, 200);     /* INCORRECT_PARAMETERS: a fault, parsed */
+		buf_free(&cap.body);
+		free(xml);
+		buf_free(&b);
+	}
 }
 
 static void test_system_methods(void **state)
@@ -363,6 +416,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_level_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i8_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_system_methods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multicall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_gate, setup, teardown),
