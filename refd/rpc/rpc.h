@@ -40,7 +40,6 @@ void rpc_free(struct rpc *rpc);
 struct rpc_req *rpc_handle(struct rpc *rpc, const char *body, size_t len, struct rpc_sink *sink);
 void rpc_req_cancel(struct rpc_req *req);
 
-<<<<<<< HEAD
 /* A call refd makes itself (the web UI's actions, http.md §8.2): the
  * supervisor.* method of that bare name, run as a client's call runs (the
  * daemon-state gate, deferral until the start or stop is over) but with no
@@ -61,14 +60,13 @@ void rpc_process_description(struct buf *out, const struct proc *p, long long no
 
 /* The supervisord version refd speaks for (getSupervisorVersion). */
 #define RPC_SUPERVISOR_VERSION "4.2.5"
-=======
+
 /* A waited bulk operation (startAllProcesses, stopProcessGroup ...) looks
  * at its processes this long after a change, so that processes finishing
  * together are reported in priority order, as supervisord's polling
  * reports them. Default 0.05 s; tests and the fuzz harness, whose
  * processes change state in no time, set 0. */
 void rpc_set_bulk_delay(struct rpc *rpc, double seconds);
->>>>>>> fuzz
 
 /* Limits applied to every request body before xmlrpc-c sees it. */
 #define RPC_MAX_XML_DEPTH 256
