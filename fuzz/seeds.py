@@ -387,7 +387,26 @@ def seeds_reply():
         c.add(text, label)
 
 
-ALL = {"xmlrpc": seeds_xmlrpc, "reply": seeds_reply, "http": seeds_http, "config": seeds_config, "twiddler": seeds_twiddler,
+def seeds_form():
+    """The web UI's query strings and POST bodies (http.md §8); the first
+    byte picks the field (processname, action, limit, message, "", "a b")."""
+    c = Corpus("form")
+    queries = ["processname=cat&action=start", "action=stopall", "processname=web%3Aweb_00&action=restart",
+               "message=Process+cat+started&processname=", "processname=&processname=cat",
+               "limit=1024&processname=cat", "processname=%ZZ%4&action=%00", "processname=%e9%80%ff+x",
+               "processname=%C3%A9t%C3%A9", "a+b=1&a%20b=2", ";;&&==", "processname==x=y", "&processname"]
+    bodies = [None, "", "processname=other", "processname=a&processname=&processname=b",
+              "action=clearlog&processname=%3Cscript%3E", "message=%22quoted%27%26", "\x00\x01processname=\xff\xfe"]
+    for k in range(6):
+        for q in queries:
+            for b in bodies:
+                if (k + len(q) + len(b or "")) % 3:
+                    continue
+                c.add(bytes([k]) + q.encode("latin-1") + (b"\n" + b.encode("latin-1") if b is not None else b""),
+                      "form")
+
+
+ALL = {"form": seeds_form, "xmlrpc": seeds_xmlrpc, "reply": seeds_reply, "http": seeds_http, "config": seeds_config, "twiddler": seeds_twiddler,
        "shlex": seeds_shlex, "session": seeds_session, "pyval": seeds_pyval}
 
 if __name__ == "__main__":
