@@ -1,6 +1,10 @@
 # End-to-end tests: a live refd driven by Debian's python3 (stdlib only).
 # Label e2e; the same suites under valgrind memcheck carry label valgrind.
 set(REFD_PYTHON /usr/bin/python3)
+# The suites open many short-lived ServerProxy connections that the
+# garbage collector closes; Python's ResourceWarning for each would bury
+# a failure's output.
+set(REFD_PYENV "PYTHONDONTWRITEBYTECODE=1;PYTHONWARNINGS=ignore::ResourceWarning")
 set(REFD_VALGRIND valgrind --quiet --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
     --track-fds=no)
@@ -13,7 +17,7 @@ function(refd_e2e_test name module)
   add_test(NAME ${name} COMMAND ${REFD_PYTHON} -m unittest -v ${module}
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
   set_tests_properties(${name} PROPERTIES LABELS e2e
-    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;PYTHONDONTWRITEBYTECODE=1")
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;${REFD_PYENV}")
 endfunction()
 
 function(refd_e2e_valgrind_test name)
@@ -23,7 +27,7 @@ function(refd_e2e_valgrind_test name)
   add_test(NAME ${name} COMMAND ${REFD_PYTHON} -m unittest -v ${ARGN}
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
   set_tests_properties(${name} PROPERTIES LABELS valgrind
-    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};PYTHONDONTWRITEBYTECODE=1")
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};${REFD_PYENV}")
 endfunction()
 
 refd_e2e_test(e2e_foundation test_foundation)
@@ -43,12 +47,12 @@ refd_e2e_valgrind_test(valgrind_faults test_faults.Children test_faults.Processe
 refd_e2e_test(e2e_soak soak)
 if(TEST e2e_soak)
   set_tests_properties(e2e_soak PROPERTIES LABELS "e2e;soak"
-    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_SOAK_SECONDS=45;PYTHONDONTWRITEBYTECODE=1")
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_SOAK_SECONDS=45;${REFD_PYENV}")
 endif()
 refd_e2e_valgrind_test(valgrind_soak soak)
 if(TEST valgrind_soak)
   set_tests_properties(valgrind_soak PROPERTIES LABELS "valgrind;soak"
-    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};REFD_SOAK_SECONDS=15;REFD_SOAK_STEADY=20;REFD_SOAK_FLAKY=5;PYTHONDONTWRITEBYTECODE=1")
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;REFD_WRAPPER=${REFD_VALGRIND_STR};REFD_SOAK_SECONDS=15;REFD_SOAK_STEADY=20;REFD_SOAK_FLAKY=5;${REFD_PYENV}")
 endif()
 
 # Debian's supervisorctl against refd and against Debian's supervisord on
@@ -82,7 +86,7 @@ if(TARGET refd)
   add_test(NAME browser_webui COMMAND ${REFD_PYTHON} -m unittest -v test_browser
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
   set_tests_properties(browser_webui PROPERTIES LABELS browser TIMEOUT 300
-    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;PYTHONDONTWRITEBYTECODE=1;REFD_SCREENSHOT=${CMAKE_CURRENT_BINARY_DIR}/ui-status.png")
+    ENVIRONMENT "REFD_BIN=$<TARGET_FILE:refd>;${REFD_PYENV};REFD_SCREENSHOT=${CMAKE_CURRENT_BINARY_DIR}/ui-status.png")
 endif()
 
 # Events and listeners. The same suite against Debian's supervisord checks
@@ -93,7 +97,7 @@ if(EXISTS /usr/bin/supervisord)
   add_test(NAME e2e_events_oracle COMMAND ${REFD_PYTHON} -m unittest -v test_events
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
   set_tests_properties(e2e_events_oracle PROPERTIES LABELS "e2e;differential"
-    ENVIRONMENT "REFD_E2E_SUPERVISORD=/usr/bin/supervisord;PYTHONDONTWRITEBYTECODE=1")
+    ENVIRONMENT "REFD_E2E_SUPERVISORD=/usr/bin/supervisord;${REFD_PYENV}")
 endif()
 
 # The twiddler beyond what its sessions show: the main log, autostart,
