@@ -291,12 +291,25 @@ fail:
 #define UNDER_VALGRIND() false
 #endif
 
+/* AddressSanitizer cannot either: the child runs on a stack of ours that
+ * it does not know, and aborts when the child leaves for exec. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN true
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN true
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN false
+#endif
+
 void spawn_slots_open(struct spawn_slots *s)
 {
 	s->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int i = 0; i < 3; i++) s->fd[i] = s->null_fd >= 0 ? fcntl(s->null_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	/* A no-op that fails where the flag is unknown. */
-	bool ok = s->fd[0] >= 0 && s->fd[1] >= 0 && s->fd[2] >= 0 && !UNDER_VALGRIND()
+	bool ok = s->fd[0] >= 0 && s->fd[1] >= 0 && s->fd[2] >= 0 && !UNDER_ASAN && !UNDER_VALGRIND()
 	          && syscall(SYS_close_range, ~0U, ~0U, CLOSE_RANGE_UNSHARE) == 0;
 	if (!ok) spawn_slots_close(s);
 }

@@ -5,6 +5,10 @@ set(REFD_PYTHON /usr/bin/python3)
 # garbage collector closes; Python's ResourceWarning for each would bury
 # a failure's output.
 set(REFD_PYENV "PYTHONDONTWRITEBYTECODE=1;PYTHONWARNINGS=ignore::ResourceWarning")
+if(REFD_SANITIZE)
+  # The suites skip their RSS bounds: ASan's quarantine keeps freed memory.
+  set(REFD_PYENV "${REFD_PYENV};REFD_SANITIZED=1")
+endif()
 set(REFD_VALGRIND valgrind --quiet --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
     --track-fds=no)

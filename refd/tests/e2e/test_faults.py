@@ -31,7 +31,7 @@ class Children(unittest.TestCase):
     def test_closed_stdout_and_flood(self):
         conf = """
 [program:closer]
-command=/bin/sh -c 'exec 1>&-; sleep 0.5; echo still here >&2; sleep 1000'
+command=/bin/sh -c 'exec 1>&-; sleep 0.5; echo still here >&2; exec sleep 1000'
 startsecs=0
 [program:flood]
 command=/bin/sh -c 'yes flooding-the-pipe-as-fast-as-possible'

@@ -56,7 +56,7 @@ class NoLoss(unittest.TestCase):
         n = 20000
         conf = """
 [program:counter]
-command=/bin/sh -c 'i=0; while [ $i -lt {n} ]; do echo "line $i padding-padding-padding"; i=$((i+1)); done; sleep 1000'
+command=/bin/sh -c 'i=0; while [ $i -lt {n} ]; do echo "line $i padding-padding-padding"; i=$((i+1)); done; exec sleep 1000'
 stdout_logfile={{tmp}}/counter.log
 stdout_logfile_maxbytes=64KB
 stdout_logfile_backups=50
@@ -99,7 +99,7 @@ class OddBytes(unittest.TestCase):
     def test_invalid_utf8_controls_and_long_lines(self):
         conf = r"""
 [program:odd]
-command=/bin/sh -c 'printf "ok \377\376 \033[31mred\033[0m caf\303\251\n"; head -c 300000 /dev/zero | tr "\0" x; echo; sleep 1000'
+command=/bin/sh -c 'printf "ok \377\376 \033[31mred\033[0m caf\303\251\n"; head -c 300000 /dev/zero | tr "\0" x; echo; exec sleep 1000'
 stdout_logfile={tmp}/odd.log
 startsecs=0
 """
@@ -154,7 +154,7 @@ autorestart=false
     def test_strip_ansi(self):
         conf = r"""
 [program:color]
-command=/bin/sh -c 'printf "line \033[31mred\033[0m x\n"; sleep 1000'
+command=/bin/sh -c 'printf "line \033[31mred\033[0m x\n"; exec sleep 1000'
 stdout_logfile={tmp}/color.log
 startsecs=0
 """
@@ -317,7 +317,7 @@ class FullDisk(unittest.TestCase):
                     pass
             conf = """
 [program:writer]
-command=/bin/sh -c 'i=0; while [ $i -lt 2000 ]; do echo "entry $i"; i=$((i+1)); done; sleep 1000'
+command=/bin/sh -c 'i=0; while [ $i -lt 2000 ]; do echo "entry $i"; i=$((i+1)); done; exec sleep 1000'
 stdout_logfile=%s/writer.log
 stdout_logfile_maxbytes=0
 startsecs=0

@@ -8,7 +8,7 @@ against what the daemon then reports over XML-RPC.
 import os
 import unittest
 
-from ctltest import CONF, Ctl, normalize, quiet, running, tool_path, wait_gone, SUPERVISORCTL
+from ctltest import CONF, Ctl, quiet, running, tool_path, wait_gone, SUPERVISORCTL
 from refdtest import Daemon, wait_for
 from test_supervisorctl import AUTH_LINES, PASSWORD, USER, Differential, ctl_conf
 

@@ -14,9 +14,8 @@ import re
 import socket
 import time
 import unittest
-import urllib.parse
 
-from ctltest import CONF, normalize, quiet, running, start_pair
+from ctltest import normalize, quiet, running, start_pair
 from refdtest import SLOW, wait_for
 
 NO_CACHE = {"pragma": "no-cache", "cache-control": "no-cache",
