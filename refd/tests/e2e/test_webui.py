@@ -256,6 +256,9 @@ class WebUI(unittest.TestCase):
         self.redirect("/index.html?action=restartall")
         for d in self.daemons:
             wait_for(lambda: running(d, "cat", "echoer"), what="restart all")
+            # dies starts too, and takes its 0.2 s to become FATAL.
+            wait_for(lambda: not {i["statename"] for i in d.rpc().supervisor.getAllProcessInfo()}
+                     & {"STARTING", "BACKOFF", "STOPPING"}, what="every process settled")
         self.same_page("/")
 
     def test_server_errors(self):
