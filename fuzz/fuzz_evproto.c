@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "events/evproto.h"
 
@@ -42,6 +43,8 @@ static void c_state(void *ctx, int from, int to)
 	       || (from == EVP_READY && to == EVP_UNKNOWN)
 	       || (from == EVP_BUSY && (to == EVP_ACKNOWLEDGED || to == EVP_UNKNOWN));
 	require(ok);
+	/* Each state has a name of its own for the main log. */
+	require((strcmp(evproto_state_name(to), "UNKNOWN") == 0) == (to == EVP_UNKNOWN));
 }
 
 static void c_bad(void *ctx, const char *line, size_t n)
