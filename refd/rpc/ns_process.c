@@ -218,6 +218,12 @@ struct op_item {
 	struct proc *p;
 	char *name;                 /* namespec, for fault texts */
 	bool pending;
+	/* The process has been where the operation takes it (RUNNING for a
+	 * start, a stopped state for a stop) since the call began: it is
+	 * finished even if another client has moved the process on before
+	 * the loop looks (a waited stop would otherwise wait for a stop that
+	 * another client's start has undone). */
+	bool reached;
 };
 
 struct op {
@@ -286,7 +292,8 @@ static void op_check(struct op *op)
 		if (!it->pending) continue;
 		struct op_fault f = {0, NULL};
 		enum op_result r;
-		if (!it->p) r = fault(&f, FAULT_BAD_NAME, it->name);    /* removed meanwhile */
+		if (it->reached) r = OP_DONE;
+		else if (!it->p) r = fault(&f, FAULT_BAD_NAME, it->name);    /* removed meanwhile */
 		else if (op->kind == OP_START) r = start_check(it->p, it->name, &f);
 		else r = stop_check(it->p);
 		if (r == OP_WAIT) continue;
@@ -311,7 +318,7 @@ static void op_batch_cb(struct ev_loop *loop, ev_timer *w, int revents)
 /* Would op_check still find this item waiting? (start_check, stop_check) */
 static bool item_waiting(const struct op *op, const struct op_item *it)
 {
-	if (!it->p) return false;
+	if (it->reached || !it->p) return false;
 	if (op->kind == OP_START) return !it->p->spawnerr && it->p->state == PROC_STARTING;
 	return !proc_state_stopped(it->p->state);
 }
@@ -335,6 +342,8 @@ static void op_watch(struct sup_watch *w, struct proc *p, int old)
 		struct op_item *it = &op->items[i];
 		if (!it->pending || it->p != p) continue;
 		if (old == PROC_REMOVED) it->p = NULL;
+		else if (op->kind == OP_START ? p->state == PROC_RUNNING : proc_state_stopped(p->state))
+			it->reached = true;
 		mine = true;
 	}
 	if (!mine) return;
@@ -352,7 +361,7 @@ static void report_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct op *op = w->data;
 	for (size_t i = 0; i < op->n; i++)
-		if (op->items[i].pending && op->items[i].p) proc_stop_report(op->items[i].p);
+		if (op->items[i].pending && !op->items[i].reached && op->items[i].p) proc_stop_report(op->items[i].p);
 }
 
 static struct op *op_new(struct rpc_call *c, enum op_kind kind, bool bulk, size_t n)

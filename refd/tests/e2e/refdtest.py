@@ -57,6 +57,17 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = s
 
 
+class TimeoutTransport(xmlrpc.client.Transport):
+    def __init__(self, timeout):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        conn = super().make_connection(host)
+        conn.timeout = self.timeout
+        return conn
+
+
 class UnixTransport(xmlrpc.client.Transport):
     def __init__(self, path):
         super().__init__()
@@ -159,9 +170,11 @@ class Daemon:
         with open(os.path.join(self.tmp, "refd.log"), errors="replace") as f:
             return f.read()
 
-    def rpc(self, user=None, password=None):
+    def rpc(self, user=None, password=None, timeout=None):
+        """A client; with timeout, a call that gets no answer in time raises."""
         auth = "%s:%s@" % (user, password) if user else ""
-        return xmlrpc.client.ServerProxy("http://%s127.0.0.1:%d/RPC2" % (auth, self.port))
+        transport = TimeoutTransport(timeout) if timeout else None
+        return xmlrpc.client.ServerProxy("http://%s127.0.0.1:%d/RPC2" % (auth, self.port), transport=transport)
 
     def unix_rpc(self):
         return xmlrpc.client.ServerProxy("http://localhost/RPC2", transport=UnixTransport(self.sock))

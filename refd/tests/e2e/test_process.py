@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 import unittest
+import xmlrpc.client
 
 from refdtest import Daemon, SLOW, wait_for, state, fault
 
@@ -180,6 +181,45 @@ startsecs=1
                 self.assertGreaterEqual(result["took"], 1.95)
                 self.assertLess(result["took"], 2.6)
             self.assertEqual(state(d, "slow"), "RUNNING")
+
+
+    def test_waited_stop_finishes_when_another_client_restarts(self):
+        # A waited stop is over once the process has stopped, even when
+        # another client starts it again before refd looks at the stop
+        # (seen in the soak: the stop then waited for a second stop).
+        # Two clients restart the process as fast as they can while this
+        # one stops it, waited, again and again; every stop must return.
+        conf = "[program:quick]\ncommand=sleep 1000\nstartsecs=0\nautostart=true\n"
+        with Daemon(extra=conf) as d:
+            wait_for(lambda: state(d, "quick") == "RUNNING", what="RUNNING")
+            done = threading.Event()
+
+            def restarter():
+                s = d.rpc()
+                while not done.is_set():
+                    try:
+                        s.supervisor.startProcess("quick", False)
+                    except xmlrpc.client.Fault:
+                        pass
+
+            helpers = [threading.Thread(target=restarter) for _ in range(2)]
+            for t in helpers:
+                t.start()
+            try:
+                s = d.rpc(timeout=5 * SLOW)
+                deadline = time.monotonic() + 8
+                stops = 0
+                while time.monotonic() < deadline and stops < 300:
+                    try:
+                        self.assertTrue(s.supervisor.stopProcess("quick", True))
+                        stops += 1
+                    except xmlrpc.client.Fault as f:
+                        self.assertEqual(f.faultCode, 70, f)      # NOT_RUNNING: a helper has not restarted it yet
+            finally:
+                done.set()
+                for t in helpers:
+                    t.join(timeout=10 * SLOW)
+            self.assertGreater(stops, 10 // SLOW)     # valgrind runs few in the time
 
 
 class Priorities(unittest.TestCase):
