@@ -14,7 +14,7 @@ import signal
 import sys
 import unittest
 
-from refdtest import RSS_MEANINGFUL, Daemon, wait_for
+from refdtest import RSS_MEANINGFUL, Daemon, rss_kb, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOCS = os.path.join(HERE, "..", "..", "..", "docs")
@@ -420,10 +420,6 @@ events=REMOTE_COMMUNICATION
 startsecs=0
 buffer_size=5
 """
-        def rss_kb():
-            with open("/proc/%d/status" % d.rpc().supervisor.getPID()) as f:
-                return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
-
         with daemon(conf) as d:
             s = d.rpc().supervisor
             data = "x" * 300000
@@ -434,10 +430,11 @@ buffer_size=5
                 return
             # 30 MB more for a listener that reads nothing: refd keeps at
             # most buffer_size events and 1 MiB of stdin for it.
-            before = rss_kb()
+            pid = s.getPID()
+            before = rss_kb(pid)
             for _ in range(100):
                 s.sendRemoteCommEvent("t", data)
-            self.assertLess(rss_kb() - before, 16 * 1024)
+            self.assertLess(rss_kb(pid) - before, 16 * 1024)
 
 
 if __name__ == "__main__":
